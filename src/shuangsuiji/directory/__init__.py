@@ -1,0 +1,1 @@
+"""一单两库: item lists, target directory, inspector directory."""

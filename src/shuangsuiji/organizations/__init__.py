@@ -1,0 +1,1 @@
+"""Regions, departments, people, roles and the one data-scope policy."""

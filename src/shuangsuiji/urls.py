@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from shuangsuiji.web.admin_site import admin_site
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin_site.urls),
+    path("", include("shuangsuiji.web.urls")),
+]

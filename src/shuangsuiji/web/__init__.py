@@ -1,0 +1,1 @@
+"""The web UI shell: login, role homes, navigation, department workspace, public pages."""

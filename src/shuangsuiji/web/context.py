@@ -1,0 +1,41 @@
+"""Role-aware navigation: each role sees the links its policy lets it use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shuangsuiji.audit.models import AuditEvent
+from shuangsuiji.directory.models import InspectionItem, Inspector, Target
+from shuangsuiji.organizations import policy
+from shuangsuiji.organizations.models import Role
+from shuangsuiji.organizations.policy import Action
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    links: list[tuple[str, Any]] = []
+    roles = policy.user_roles(user)
+    if user.is_authenticated:
+        links.append((reverse("web:home"), _("Home")))
+        if roles & {Role.COUNTY_SUPERVISOR, Role.SYSTEM_ADMIN}:
+            links.append((reverse("web:oversight"), _("Supervision")))
+        if roles & {Role.LEAD_ADMIN, Role.DEPARTMENT_ADMIN}:
+            links.append((reverse("web:workspace"), _("My department")))
+        if Role.INSPECTOR in roles:
+            links.append((reverse("web:my"), _("My inspections")))
+        if roles and policy.user_has_permission(user, Action.VIEW, InspectionItem):
+            links.append((reverse("web:item_list"), _("Item lists")))
+        if roles and policy.user_has_permission(user, Action.VIEW, Target):
+            links.append((reverse("web:target_list"), _("Targets")))
+        if policy.user_has_permission(user, Action.VIEW, Inspector):
+            links.append((reverse("web:inspector_list"), _("Inspectors")))
+        if policy.user_has_permission(user, Action.VIEW, AuditEvent):
+            links.append((reverse("web:audit_list"), _("Audit log")))
+        if Role.SYSTEM_ADMIN in roles:
+            links.append((reverse("admin:index"), _("System administration")))
+    links.append((reverse("web:public_home"), _("Public portal")))
+    return {"nav_links": links, "user_roles": sorted(roles)}
