@@ -88,8 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=411523, help="generator seed (default 411523)")
     demo.set_defaults(func=_cmd_demo)
 
-    serve = sub.add_parser("serve", help="migrate and serve the platform",
-                           description="Apply migrations and serve the platform (waitress).")
+    serve = sub.add_parser(
+        "serve",
+        help="migrate and serve the platform",
+        description="Apply migrations and serve the platform (waitress).",
+    )
     add_server_args(serve)
     serve.set_defaults(func=_cmd_serve)
 
@@ -113,12 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(func=_cmd_audit_verify)
 
-    try:
-        from shuangsuiji.lottery import cli as lottery_cli
-    except ImportError:  # pragma: no cover - the lottery package ships with the platform
-        lottery_cli = None  # type: ignore[assignment]
-    if lottery_cli is not None and hasattr(lottery_cli, "register"):
-        lottery_cli.register(sub)
+    from shuangsuiji.lottery.cli import register as register_lottery_commands
+
+    register_lottery_commands(sub)
     return parser
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
@@ -23,11 +24,11 @@ def prepare_database() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def _create_postgres_database(db: dict) -> None:  # type: ignore[type-arg]
+def _create_postgres_database(db: Any) -> None:
     import psycopg
     from psycopg import sql
 
-    params = {
+    params: dict[str, Any] = {
         "host": db.get("HOST") or None,
         "port": db.get("PORT") or None,
         "user": db.get("USER") or None,
@@ -49,5 +50,7 @@ def serve(*, port: int, host: str = "127.0.0.1") -> None:
 
     from shuangsuiji.wsgi import application
 
-    print(f"Shuangsuiji 正在运行 running at http://{host}:{port}/  (Ctrl+C 停止 to stop)", flush=True)
+    print(
+        f"Shuangsuiji 正在运行 running at http://{host}:{port}/  (Ctrl+C 停止 to stop)", flush=True
+    )
     waitress_serve(application, host=host, port=port, threads=8, ident="shuangsuiji")

@@ -3,6 +3,8 @@ first broken row is named — on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
@@ -18,7 +20,9 @@ def _make_events(county: County, n: int = 5) -> list[AuditEvent]:
     item = county.items["health"]
     for i in range(n):
         services.item_update(
-            item=item, actor=county.users["dept_admin"], data={"content": f"第{i + 1}次修订：检查内容"}
+            item=item,
+            actor=county.users["dept_admin"],
+            data={"content": f"第{i + 1}次修订：检查内容"},
         )
     return list(AuditEvent.objects.order_by("seq"))
 
@@ -39,7 +43,7 @@ def test_untouched_chain_verifies(county: County, capsys: pytest.CaptureFixture[
     events = _make_events(county)
     assert [e.seq for e in events] == [1, 2, 3, 4, 5]
     assert events[0].prev_hash == "0" * 64
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     assert chain.verify_chain().ok
     assert main(["audit", "verify"]) == 0
     assert "5 rows" in capsys.readouterr().out
@@ -68,13 +72,21 @@ def test_edit_that_also_rehashes_the_row_is_named_by_the_next_link(county: Count
     row = AuditEvent.objects.get(seq=2)
     forged_payload = '{"changes":{"content":["x","y"]}}'
     forged_hash = chain.row_hash(
-        seq=row.seq, occurred_at=row.occurred_at, actor_id=row.actor_id,
-        actor_label=row.actor_label, action=row.action, object_type=row.object_type,
-        object_id=row.object_id, department_id=row.department_id, payload=forged_payload,
+        seq=row.seq,
+        occurred_at=row.occurred_at,
+        actor_id=row.actor_id,
+        actor_label=row.actor_label,
+        action=row.action,
+        object_type=row.object_type,
+        object_id=row.object_id,
+        department_id=row.department_id,
+        payload=forged_payload,
         prev_hash=row.prev_hash,
     )
-    _raw("UPDATE audit_auditevent SET payload = %s, hash = %s WHERE seq = 2",
-         [forged_payload, forged_hash])
+    _raw(
+        "UPDATE audit_auditevent SET payload = %s, hash = %s WHERE seq = 2",
+        [forged_payload, forged_hash],
+    )
     problem = chain.verify_chain().problem
     assert problem is not None and problem.seq == 2 and problem.kind == "altered"
     assert "row 3" in problem.message
@@ -114,8 +126,10 @@ def test_inserted_row_is_named(county: County) -> None:
 @pytest.mark.django_db
 def test_failed_change_leaves_no_audit_row(county: County) -> None:
     item = county.items["health"]
-    with pytest.raises(Exception), transaction.atomic():
-        services.item_update(item=item, actor=county.users["dept_admin"], data={"content": "新内容"})
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.item_update(
+            item=item, actor=county.users["dept_admin"], data={"content": "新内容"}
+        )
         raise RuntimeError("the surrounding work failed")
     assert not AuditEvent.objects.exists()
     item.refresh_from_db()
@@ -135,8 +149,11 @@ def test_postgres_trigger_refuses_update_and_delete(county: County) -> None:
         pytest.skip("the append-only trigger exists on PostgreSQL only")
     _make_events(county, 2)
     for sql in ("UPDATE audit_auditevent SET action = 'x'", "DELETE FROM audit_auditevent"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
-                connection.cursor() as cur:
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
             cur.execute(sql)
     assert AuditEvent.objects.count() == 2
     assert chain.verify_chain().ok

@@ -76,9 +76,7 @@ def record(
         raise RuntimeError("audit.record must be called inside transaction.atomic()")
     head, _created = AuditHead.objects.select_for_update().get_or_create(id=1)
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    actor_label = (
-        getattr(actor, "username", None) or str(actor) if actor is not None else "system"
-    )
+    actor_label = getattr(actor, "username", None) or str(actor) if actor is not None else "system"
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = obj.pk if object_id is None else object_id
@@ -167,35 +165,78 @@ def verify_chain() -> ChainReport:
             prev_hash=row.prev_hash,
         )
         if row.seq > head_seq:
-            return ChainReport(count, expected_prev, ChainProblem(
-                row.seq, row.pk, "inserted",
-                f"the chain head ends at {head_seq}; this row was not written by the platform"))
+            return ChainReport(
+                count,
+                expected_prev,
+                ChainProblem(
+                    row.seq,
+                    row.pk,
+                    "inserted",
+                    f"the chain head ends at {head_seq}; this row was not written by the platform",
+                ),
+            )
         if row.seq < expected_seq:
-            return ChainReport(count, expected_prev, ChainProblem(
-                row.seq, row.pk, "inserted", f"sequence {row.seq} appears again"))
+            return ChainReport(
+                count,
+                expected_prev,
+                ChainProblem(row.seq, row.pk, "inserted", f"sequence {row.seq} appears again"),
+            )
         if row.seq > expected_seq:
-            return ChainReport(count, expected_prev, ChainProblem(
-                row.seq, row.pk, "deleted",
-                f"rows {expected_seq}..{row.seq - 1} are missing before this row"))
+            return ChainReport(
+                count,
+                expected_prev,
+                ChainProblem(
+                    row.seq,
+                    row.pk,
+                    "deleted",
+                    f"rows {expected_seq}..{row.seq - 1} are missing before this row",
+                ),
+            )
         if row.prev_hash != expected_prev:
             if recomputed == row.hash and prev_row is not None:
                 # This row is intact, so the one before it was changed and re-hashed.
-                return ChainReport(count, expected_prev, ChainProblem(
-                    prev_row.seq, prev_row.pk, "altered",
-                    f"its hash no longer matches what row {row.seq} recorded "
-                    "(changed and re-hashed)"))
-            return ChainReport(count, expected_prev, ChainProblem(
-                row.seq, row.pk, "altered",
-                "prev_hash does not match the hash of the row before it"))
+                return ChainReport(
+                    count,
+                    expected_prev,
+                    ChainProblem(
+                        prev_row.seq,
+                        prev_row.pk,
+                        "altered",
+                        f"its hash no longer matches what row {row.seq} recorded "
+                        "(changed and re-hashed)",
+                    ),
+                )
+            return ChainReport(
+                count,
+                expected_prev,
+                ChainProblem(
+                    row.seq,
+                    row.pk,
+                    "altered",
+                    "prev_hash does not match the hash of the row before it",
+                ),
+            )
         if recomputed != row.hash:
-            return ChainReport(count, expected_prev, ChainProblem(
-                row.seq, row.pk, "altered", "the row's content no longer matches its hash"))
+            return ChainReport(
+                count,
+                expected_prev,
+                ChainProblem(
+                    row.seq, row.pk, "altered", "the row's content no longer matches its hash"
+                ),
+            )
         expected_prev = row.hash
         expected_seq += 1
         prev_row = row
     if head_seq != expected_seq - 1 or head_hash != expected_prev:
-        return ChainReport(count, expected_prev, ChainProblem(
-            None, None, "deleted" if head_seq > expected_seq - 1 else "head",
-            f"the chain head records {head_seq} rows ending in {head_hash[:12]}…, "
-            f"the table ends at {expected_seq - 1} ({expected_prev[:12]}…)"))
+        return ChainReport(
+            count,
+            expected_prev,
+            ChainProblem(
+                None,
+                None,
+                "deleted" if head_seq > expected_seq - 1 else "head",
+                f"the chain head records {head_seq} rows ending in {head_hash[:12]}…, "
+                f"the table ends at {expected_seq - 1} ({expected_prev[:12]}…)",
+            ),
+        )
     return ChainReport(count, expected_prev, None)

@@ -84,7 +84,9 @@ def spec_for(model: type[models.Model]) -> ScopeSpec:
     try:
         return _REGISTRY[model]
     except KeyError:
-        raise LookupError(f"{model.__name__} is not registered with the data-scope policy") from None
+        raise LookupError(
+            f"{model.__name__} is not registered with the data-scope policy"
+        ) from None
 
 
 AnyUser = User | AnonymousUser
@@ -97,7 +99,7 @@ def _assignments(user: AnyUser) -> list[RoleAssignment]:
     cached: list[RoleAssignment] | None = getattr(user, "_role_assignment_cache", None)
     if cached is None:
         cached = list(RoleAssignment.objects.select_related("department").filter(user=user))
-        user._role_assignment_cache = cached  # type: ignore[union-attr]
+        setattr(user, "_role_assignment_cache", cached)  # noqa: B010 - a per-request cache
     return cached
 
 
@@ -105,9 +107,7 @@ def user_roles(user: AnyUser) -> set[str]:
     return {a.role for a in _assignments(user)}
 
 
-def _scope_q(
-    spec: ScopeSpec, user: AnyUser, assignment: RoleAssignment, scope: Scope
-) -> Q | None:
+def _scope_q(spec: ScopeSpec, user: AnyUser, assignment: RoleAssignment, scope: Scope) -> Q | None:
     """The filter one role assignment contributes; None means "every row"."""
     if scope is Scope.ALL:
         return None
@@ -130,7 +130,7 @@ def _scope_q(
     return Q(pk__in=[])
 
 
-def _filter(user: AnyUser, action: Action, model: type[models.Model]) -> Q | None | bool:
+def _filter(user: AnyUser, action: Action, model: type[models.Model]) -> Q | bool | None:
     """Q to apply, None for "all rows", False for "no rows"."""
     spec = spec_for(model)
     if spec.read_only and action is not Action.VIEW:

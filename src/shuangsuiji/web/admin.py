@@ -18,7 +18,7 @@ from shuangsuiji.organizations.models import Department, Region, RoleAssignment,
 from .admin_site import PolicyAdminMixin, admin_site
 
 
-class AuditedAdmin(PolicyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(PolicyAdminMixin, admin.ModelAdmin):
     """Admin saves and deletes are changes like any other: on the audit chain, atomically."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -33,7 +33,9 @@ class AuditedAdmin(PolicyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            chain.record(actor=request.user, action="admin.delete", obj=obj, payload={"repr": str(obj)})
+            chain.record(
+                actor=request.user, action="admin.delete", obj=obj, payload={"repr": str(obj)}
+            )
             super().delete_model(request, obj)
 
 
@@ -54,30 +56,30 @@ class DepartmentAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class RoleAssignmentInline(admin.TabularInline):  # type: ignore[type-arg]
+class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
 
 
 @admin.register(User, site=admin_site)
-class ShuangsuijiUserAdmin(PolicyAdminMixin, UserAdmin):  # type: ignore[type-arg]
+class ShuangsuijiUserAdmin(PolicyAdminMixin, UserAdmin):
     list_display = ("username", "display_name", "department", "is_active")
     inlines = [RoleAssignmentInline]
     fieldsets = (
-        *UserAdmin.fieldsets,  # type: ignore[misc]
+        *(UserAdmin.fieldsets or ()),
         ("双随机", {"fields": ("display_name", "department")}),
     )
 
 
 @admin.register(InspectionItem, site=admin_site)
-class InspectionItemAdmin(AuditedAdmin, SimpleHistoryAdmin):  # type: ignore[type-arg]
+class InspectionItemAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ("code", "name", "department", "method", "is_key", "is_published")
     list_filter = ("department", "is_key", "is_published")
     search_fields = ("code", "name")
 
 
 @admin.register(Inspector, site=admin_site)
-class InspectorAdmin(AuditedAdmin, SimpleHistoryAdmin):  # type: ignore[type-arg]
+class InspectorAdmin(AuditedAdmin, SimpleHistoryAdmin):
     list_display = ("name", "department", "certificate_no", "certificate_valid_to", "active")
     list_filter = ("department", "active")
     search_fields = ("name", "certificate_no")
@@ -92,7 +94,7 @@ class TargetAdmin(AuditedAdmin):
 
 
 @admin.register(AuditEvent, site=admin_site)
-class AuditEventAdmin(PolicyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ("seq", "occurred_at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action",)
     readonly_fields = [f.name for f in AuditEvent._meta.fields]

@@ -4,7 +4,7 @@ from shuangsuiji.directory.models import InspectionItem
 from shuangsuiji.directory.services import ITEM_EDITABLE_FIELDS
 
 
-class ItemForm(forms.ModelForm):  # type: ignore[type-arg]
+class ItemForm(forms.ModelForm):
     class Meta:
         model = InspectionItem
         fields = list(ITEM_EDITABLE_FIELDS)

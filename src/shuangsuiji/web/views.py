@@ -22,7 +22,7 @@ from shuangsuiji.directory import selectors, services
 from shuangsuiji.directory.models import InspectionItem, Inspector, Target
 from shuangsuiji.errors import NotAllowed
 from shuangsuiji.organizations import policy
-from shuangsuiji.organizations.models import Department, Role
+from shuangsuiji.organizations.models import Department, Role, User
 from shuangsuiji.organizations.policy import Action
 
 from .forms import ItemForm
@@ -113,10 +113,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 @roles_required(Role.INSPECTOR)
 def my_home(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # roles_required let only logged-in users in
     profiles = selectors.inspector_list(user=request.user).filter(user=request.user)
-    return render(
-        request, "web/my.html", {"profiles": profiles, "today": timezone.localdate()}
-    )
+    return render(request, "web/my.html", {"profiles": profiles, "today": timezone.localdate()})
 
 
 @login_required
