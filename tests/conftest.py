@@ -30,18 +30,37 @@ class County:
     inspectors: dict[str, Inspector]
 
 
-def _dept(region: Region, code: str, name: str, short: str, parent: Department | None = None,
-          lead: bool = False, order: int = 0) -> Department:
-    d = Department(region=region, code=code, name=name, short_name=short, parent=parent,
-                   is_lead=lead, sort_order=order)
+def _dept(
+    region: Region,
+    code: str,
+    name: str,
+    short: str,
+    parent: Department | None = None,
+    lead: bool = False,
+    order: int = 0,
+) -> Department:
+    d = Department(
+        region=region,
+        code=code,
+        name=name,
+        short_name=short,
+        parent=parent,
+        is_lead=lead,
+        sort_order=order,
+    )
     d.path = d.compute_path()
     d.save()
     return d
 
 
 def _user(username: str, display: str, role: str, dept: Department | None) -> User:
-    u = User.objects.create_user(username=username, password=PASSWORD, display_name=display,
-                                 department=dept, is_staff=(role == Role.SYSTEM_ADMIN))
+    u = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        display_name=display,
+        department=dept,
+        is_staff=(role == Role.SYSTEM_ADMIN),
+    )
     RoleAssignment.objects.create(user=u, role=role, department=dept)
     return u
 
@@ -49,10 +68,13 @@ def _user(username: str, display: str, role: str, dept: Department | None) -> Us
 def build_county() -> County:
     henan = Region.objects.create(code="410000", name="河南省")
     xinyang = Region.objects.create(code="411500", name="信阳市", parent=henan)
-    xian = Region.objects.create(code="411523", name="新县", full_name="河南省信阳市新县",
-                                 parent=xinyang)
+    xian = Region.objects.create(
+        code="411523", name="新县", full_name="河南省信阳市新县", parent=xinyang
+    )
     lead = _dept(xian, "SJ", "新县市场监督管理局", "新市监", lead=True, order=1)
-    station = _dept(xian, "SJ-XJ", "新县市场监督管理局新集市场监管所", "新集所", parent=lead, order=2)
+    station = _dept(
+        xian, "SJ-XJ", "新县市场监督管理局新集市场监管所", "新集所", parent=lead, order=2
+    )
     health = _dept(xian, "WJ", "新县卫生健康委员会", "新卫健", order=3)
     env = _dept(xian, "HB", "信阳市生态环境局新县分局", "新环", order=4)
     users = {
@@ -70,32 +92,58 @@ def build_county() -> County:
         ("env", env, "HB-001", "排污许可证执行情况检查"),
     ]:
         items[key] = InspectionItem.objects.create(
-            department=dept, code=code, name=name,
-            legal_basis="《企业信息公示暂行条例》第十四条", inspecting_body=dept.name,
-            content="检查年度报告公示信息的真实性", method="书面检查", target_kind="企业",
+            department=dept,
+            code=code,
+            name=name,
+            legal_basis="《企业信息公示暂行条例》第十四条",
+            inspecting_body=dept.name,
+            content="检查年度报告公示信息的真实性",
+            method="书面检查",
+            target_kind="企业",
         )
     today = dt.date(2026, 11, 28)
     inspectors = {
         "own": Inspector.objects.create(
-            department=health, user=users["inspector"], name="张伟", gender="男", position="科员",
-            expertise=["公共卫生"], certificate_no="豫41152320190001",
+            department=health,
+            user=users["inspector"],
+            name="张伟",
+            gender="男",
+            position="科员",
+            expertise=["公共卫生"],
+            certificate_no="豫41152320190001",
             certificate_valid_from=today - dt.timedelta(days=700),
-            certificate_valid_to=today + dt.timedelta(days=400)),
+            certificate_valid_to=today + dt.timedelta(days=400),
+        ),
         "health_other": Inspector.objects.create(
-            department=health, name="赵丽", gender="女", position="副科长", expertise=["医疗机构"],
+            department=health,
+            name="赵丽",
+            gender="女",
+            position="副科长",
+            expertise=["医疗机构"],
             certificate_no="豫41152320190002",
             certificate_valid_from=today - dt.timedelta(days=700),
-            certificate_valid_to=today + dt.timedelta(days=200)),
+            certificate_valid_to=today + dt.timedelta(days=200),
+        ),
         "env": Inspector.objects.create(
-            department=env, name="孙强", gender="男", position="执法大队队员", expertise=["环保"],
+            department=env,
+            name="孙强",
+            gender="男",
+            position="执法大队队员",
+            expertise=["环保"],
             certificate_no="豫41152320190003",
             certificate_valid_from=today - dt.timedelta(days=700),
-            certificate_valid_to=today - dt.timedelta(days=3)),
+            certificate_valid_to=today - dt.timedelta(days=3),
+        ),
         "lead": Inspector.objects.create(
-            department=lead, name="周敏", gender="女", position="科员", expertise=["食品安全"],
+            department=lead,
+            name="周敏",
+            gender="女",
+            position="科员",
+            expertise=["食品安全"],
             certificate_no="豫41152320190004",
             certificate_valid_from=today - dt.timedelta(days=700),
-            certificate_valid_to=today + dt.timedelta(days=900)),
+            certificate_valid_to=today + dt.timedelta(days=900),
+        ),
     }
     return County(xian, lead, station, health, env, users, items, inspectors)
 

@@ -228,8 +228,11 @@ def test_admin_change_by_system_admin_is_audited(county: County) -> None:
 
 @pytest.mark.django_db
 def test_audit_events_are_never_editable_even_by_system_admins(county: County) -> None:
-    services.item_update(item=county.items["health"], actor=county.users["dept_admin"],
-                         data={"content": "检查从业人员健康证明"})
+    services.item_update(
+        item=county.items["health"],
+        actor=county.users["dept_admin"],
+        data={"content": "检查从业人员健康证明"},
+    )
     event = AuditEvent.objects.get()
     c = client_for(county, "sysadmin")
     response = c.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"})
@@ -260,10 +263,14 @@ def test_role_home_pages_open_only_for_their_roles(county: County, role: str, pa
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 def test_audit_log_shows_each_role_only_its_scope(county: County, role: str) -> None:
-    services.item_update(item=county.items["health"], actor=county.users["dept_admin"],
-                         data={"content": "卫健委的修改"})
-    services.item_update(item=county.items["env"], actor=county.users["sysadmin"],
-                         data={"content": "环保局的修改"})
+    services.item_update(
+        item=county.items["health"],
+        actor=county.users["dept_admin"],
+        data={"content": "卫健委的修改"},
+    )
+    services.item_update(
+        item=county.items["env"], actor=county.users["sysadmin"], data={"content": "环保局的修改"}
+    )
     page = client_for(county, role).get(reverse("web:audit_list"))
     expected = {
         "anonymous": None,
@@ -286,8 +293,9 @@ def test_audit_log_shows_each_role_only_its_scope(county: County, role: str) -> 
 
 @pytest.mark.django_db
 def test_public_sees_published_items_only(county: County) -> None:
-    services.item_set_published(item=county.items["env"], actor=county.users["sysadmin"],
-                                published=True)
+    services.item_set_published(
+        item=county.items["env"], actor=county.users["sysadmin"], published=True
+    )
     c = Client()
     env_page = c.get(reverse("web:public_items", args=[county.env.pk])).content.decode()
     health_page = c.get(reverse("web:public_items", args=[county.health.pk])).content.decode()

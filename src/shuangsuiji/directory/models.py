@@ -144,7 +144,9 @@ class InspectionItem(models.Model):
     legal_basis = models.TextField(_("legal basis"))
     inspecting_body = models.CharField(_("inspecting body"), max_length=128)
     content = models.TextField(_("inspection content"), blank=True)
-    method = models.CharField(_("inspection method"), max_length=16, choices=InspectionMethod.choices)
+    method = models.CharField(
+        _("inspection method"), max_length=16, choices=InspectionMethod.choices
+    )
     target_kind = models.CharField(_("target kind"), max_length=32, blank=True)
     is_key = models.BooleanField(_("key item (重点)"), default=False)
     active = models.BooleanField(_("in force"), default=True)

@@ -10,9 +10,11 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 if not os.environ.get("SHUANGSUIJI_SECRET_KEY"):
-    raise ImproperlyConfigured("生产环境必须设置 SHUANGSUIJI_SECRET_KEY (SHUANGSUIJI_SECRET_KEY must be set)")
+    raise ImproperlyConfigured(
+        "生产环境必须设置 SHUANGSUIJI_SECRET_KEY (SHUANGSUIJI_SECRET_KEY must be set)"
+    )
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

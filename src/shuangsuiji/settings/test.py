@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("SHUANGSUIJI_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault(
+    "SHUANGSUIJI_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789"
+)
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
-from .base import *  # noqa: E402,F403
-from .base import DATABASES  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
