@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     from shuangsuiji.lottery.cli import register as register_lottery_commands
 
     register_lottery_commands(sub)
+    # import / export need Django, which they set up themselves only when run.
+    from shuangsuiji.directory.cli import register as register_directory_commands
+
+    register_directory_commands(sub, django_setup=_django_setup)
     return parser
 
 

@@ -231,14 +231,11 @@ def test_register_adds_commands_to_a_foreign_parser() -> None:
     assert parser.parse_args(["commit"]).func is not None
 
 
-def test_register_skips_match_when_match_cli_is_absent(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "shuangsuiji.lottery.match_cli", None)
-    monkeypatch.delattr(shuangsuiji.lottery, "match_cli", raising=False)
+def test_register_adds_every_lottery_command() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
     cli.register(sub)
-    assert {"commit", "draw", "verify"} <= set(sub.choices)
-    assert "match" not in sub.choices
+    assert {"commit", "draw", "verify", "match"} <= set(sub.choices)
 
 
 def test_module_runs_as_a_script_with_utf8_output_in_a_c_locale() -> None:

@@ -216,7 +216,7 @@ def test_admin_change_by_system_admin_is_audited(county: County) -> None:
         "certificate_valid_from": "2024-12-29",
         "certificate_valid_to": "2028-12-31",
         "phone": "",
-        "active": "on",
+        "status": "在岗",
     }
     response = c.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -174,6 +174,7 @@ TARGET_COLUMNS = (
     "risk_class",
     "abnormal_operation",
     "phone",
+    "flags",
 )
 
 
@@ -191,7 +192,7 @@ def _row_tuples(
         yield (
             county_id, e.credit_code, e.name, e.kind, e.status, e.legal_rep, e.address,
             townships.get(e.township_code), e.industry_code, e.scope, e.founded_on,
-            e.risk_class, e.abnormal_operation, e.phone,
+            e.risk_class, e.abnormal_operation, e.phone, "[]",
         )  # fmt: skip
 
 

@@ -8,9 +8,20 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory (一单两库)")
 
     def ready(self) -> None:
+        from django.db.models import Q
+
         from shuangsuiji.organizations import policy
 
-        from .models import InspectionItem, Inspector, Target
+        from .models import (
+            Conflict,
+            DepartmentRules,
+            InspectionItem,
+            Inspector,
+            ItemListVersion,
+            LibraryAdjustment,
+            Target,
+            TargetLibrary,
+        )
 
         # Market entities are county-wide master data: every department reads them.
         policy.register(Target, policy.ScopeSpec(department=None))
@@ -18,3 +29,18 @@ class DirectoryConfig(AppConfig):
         policy.register(
             InspectionItem, policy.ScopeSpec(department="department", published="is_published")
         )
+        policy.register(
+            Conflict,
+            policy.ScopeSpec(department="inspector__department", owner="inspector__user"),
+        )
+        # Published versions are public by nature; drafts of rules only once published.
+        policy.register(
+            ItemListVersion,
+            policy.ScopeSpec(department="department", published=Q(pk__isnull=False)),
+        )
+        policy.register(
+            DepartmentRules,
+            policy.ScopeSpec(department="department", published=Q(published_at__isnull=False)),
+        )
+        policy.register(TargetLibrary, policy.ScopeSpec(department="department"))
+        policy.register(LibraryAdjustment, policy.ScopeSpec(department="library__department"))

@@ -64,6 +64,8 @@ class Target(models.Model):
     )
     abnormal_operation = models.BooleanField(_("on the abnormal-operation list"), default=False)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("inspection target")
@@ -75,6 +77,12 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.credit_code}）"
+
+
+class InspectorStatus(models.TextChoices):
+    ON_DUTY = "在岗", _("On duty")
+    SUSPENDED = "停用", _("Suspended")
+    TRANSFERRED = "调离", _("Transferred away")
 
 
 class Inspector(models.Model):
@@ -102,7 +110,9 @@ class Inspector(models.Model):
     certificate_valid_from = models.DateField(_("certificate valid from"))
     certificate_valid_to = models.DateField(_("certificate valid to"))
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    active = models.BooleanField(_("in service"), default=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=InspectorStatus.choices, default=InspectorStatus.ON_DUTY
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -121,6 +131,44 @@ class Inspector(models.Model):
 
     def certificate_valid_on(self, day: dt.date) -> bool:
         return self.certificate_valid_from <= day <= self.certificate_valid_to
+
+    def drawable_on(self, day: dt.date) -> bool:
+        """Only inspectors on duty with a valid certificate may be drawn (R3)."""
+        return self.status == InspectorStatus.ON_DUTY and self.certificate_valid_on(day)
+
+
+class Conflict(models.Model):
+    """A declared conflict of interest (利害关系) between an inspector and a target, for a
+    period: the matching treats it as a removed arc, and it leads to recusal (回避)."""
+
+    inspector = models.ForeignKey(
+        Inspector, on_delete=models.PROTECT, related_name="conflicts", verbose_name=_("inspector")
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, related_name="conflicts", verbose_name=_("target")
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="conflict_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector.name} ↔ {self.target.name}: {self.reason}"
 
 
 class InspectionMethod(models.TextChoices):
@@ -163,3 +211,108 @@ class InspectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class ItemListVersion(models.Model):
+    """A published version of a department's item list: a frozen snapshot that the public
+    portal shows, so later edits do not silently change what was published."""
+
+    department = models.ForeignKey(
+        "organizations.Department", on_delete=models.PROTECT, related_name="item_list_versions"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    items = models.JSONField(_("items"))
+    digest = models.CharField(_("SHA-256 of the snapshot"), max_length=64)
+
+    class Meta:
+        verbose_name = _("published item list")
+        verbose_name_plural = _("published item lists")
+        ordering = ["department", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "version"], name="item_list_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} v{self.version}"
+
+
+class DepartmentRules(models.Model):
+    """A department's sampling rules (抽查规则 / 实施方案), versioned; the latest published
+    version is public (R4)."""
+
+    department = models.ForeignKey(
+        "organizations.Department", on_delete=models.PROTECT, related_name="rules_versions"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    principles = models.TextField(_("principles"), blank=True)
+    tasks = models.TextField(_("tasks"), blank=True)
+    methods = models.TextField(_("methods"), blank=True)
+    publication = models.TextField(_("publication of results"), blank=True)
+    assessment = models.TextField(_("assessment"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("department rules")
+        verbose_name_plural = _("department rules")
+        ordering = ["department", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "version"], name="rules_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.title} v{self.version}"
+
+
+class TargetLibrary(models.Model):
+    """A department's target library (检查对象名录库): the targets its items cover, defined
+    by rules (entity kinds, industry code prefixes, townships) plus explicit additions and
+    removals, so it follows the county register without being copied from it."""
+
+    department = models.OneToOneField(
+        "organizations.Department", on_delete=models.PROTECT, related_name="target_library"
+    )
+    kinds = models.JSONField(_("entity kinds"), default=list, blank=True)
+    industry_prefixes = models.JSONField(_("industry code prefixes"), default=list, blank=True)
+    township_codes = models.JSONField(_("townships"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target library")
+        verbose_name_plural = _("target libraries")
+
+    def __str__(self) -> str:
+        return f"{self.department} · {_('target library')}"
+
+
+class LibraryAdjustment(models.Model):
+    """An explicit addition to or removal from a library, with its reason."""
+
+    library = models.ForeignKey(TargetLibrary, on_delete=models.PROTECT, related_name="adjustments")
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="+")
+    included = models.BooleanField(_("included"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("library adjustment")
+        verbose_name_plural = _("library adjustments")
+        constraints = [
+            models.UniqueConstraint(fields=["library", "target"], name="library_adjustment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{'+' if self.included else '-'} {self.target}"

@@ -239,16 +239,11 @@ def _add_commands(subparsers: Any) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add commit, draw, verify (and match, when present) to an argparse subparsers action."""
+    """Add commit, draw, verify and match to an argparse subparsers action."""
+    from shuangsuiji.lottery import match_cli
+
     _add_commands(subparsers)
-    try:
-        from shuangsuiji.lottery import match_cli
-    except ModuleNotFoundError as exc:
-        # Skip only if match_cli itself is absent; a broken import inside it must surface.
-        if exc.name != "shuangsuiji.lottery.match_cli":
-            raise
-    else:
-        match_cli.register(subparsers)
+    match_cli.register(subparsers)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -62,14 +62,16 @@ class ScopeSpec:
     owner: lookup path to the owning :class:`User`, for the "own records" scope.
     participants: lookup path to departments taking part (joint tasks), which see the row
         with their department scope.
-    published: boolean field that makes a row visible to the public.
+    published: what makes a row visible to the public: a boolean field's name, or a Q
+        (``Q(pk__isnull=False)`` for rows that are public by nature, such as published
+        versions).
     read_only: rows are never changed through the application (e.g. the audit chain).
     """
 
     department: str | None = None
     owner: str | None = None
     participants: str | None = None
-    published: str | None = None
+    published: str | Q | None = None
     read_only: bool = False
 
 
@@ -150,8 +152,10 @@ def _filter(user: AnyUser, action: Action, model: type[models.Model]) -> Q | boo
         if q is None:
             return None
         parts.append(q)
-    if action is Action.VIEW and spec.published:
-        parts.append(Q(**{spec.published: True}))
+    if action is Action.VIEW and spec.published is not None:
+        parts.append(
+            spec.published if isinstance(spec.published, Q) else Q(**{spec.published: True})
+        )
     if not parts:
         return False
     combined = parts[0]

@@ -80,8 +80,8 @@ class InspectionItemAdmin(AuditedAdmin, SimpleHistoryAdmin):
 
 @admin.register(Inspector, site=admin_site)
 class InspectorAdmin(AuditedAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "department", "certificate_no", "certificate_valid_to", "active")
-    list_filter = ("department", "active")
+    list_display = ("name", "department", "certificate_no", "certificate_valid_to", "status")
+    list_filter = ("department", "status")
     search_fields = ("name", "certificate_no")
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_targets
 
 app_name = "web"
 
@@ -24,7 +24,7 @@ urlpatterns = [
     path("items/<int:pk>/publish/", views.item_publish, name="item_publish"),
     path("inspectors/", views.inspector_list, name="inspector_list"),
     path("inspectors/<int:pk>/", views.inspector_detail, name="inspector_detail"),
-    path("targets/", views.target_list, name="target_list"),
+    path("targets/", views_targets.target_list, name="target_list"),
     path("audit/", views.audit_list, name="audit_list"),
     path("public/", views.public_home, name="public_home"),
     path("public/items/<int:department_id>/", views.public_items, name="public_items"),

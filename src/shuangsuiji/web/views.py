@@ -199,19 +199,6 @@ def inspector_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def target_list(request: HttpRequest) -> HttpResponse:
-    if not policy.user_roles(request.user):
-        return _forbidden(request)
-    q = request.GET.get("q", "").strip()
-    qs = selectors.target_list(user=request.user).select_related("township")
-    if q:
-        # A full credit code is an exact, indexed lookup; anything else matches names.
-        qs = qs.filter(credit_code=q.upper()) if len(q) == 18 else qs.filter(name__contains=q)
-    qs = qs.order_by("id")
-    return render(request, "web/target_list.html", {"page": _page(request, qs), "q": q})
-
-
-@login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     if not policy.user_has_permission(request.user, Action.VIEW, AuditEvent):
         return _forbidden(request)
