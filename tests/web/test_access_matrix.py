@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from shuangsuiji.audit.models import AuditEvent
-from shuangsuiji.directory import selectors, services
-from shuangsuiji.directory.models import InspectionItem
+from shuangsuiji.directory import publishing, selectors, services
+from shuangsuiji.directory.models import InspectionItem, ItemListVersion
 from shuangsuiji.errors import NotAllowed
 from tests.conftest import PASSWORD, County
 
@@ -133,13 +133,13 @@ def test_item_edit_page_changes_only_records_in_scope(
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("item_key", ITEMS)
-def test_publishing_is_allowed_exactly_where_changing_is(
+def test_publishing_a_list_is_allowed_exactly_where_changing_its_items_is(
     county: County, role: str, item_key: str
 ) -> None:
     item = county.items[item_key]
-    client_for(county, role).post(reverse("web:item_publish", args=[item.pk]), {"published": "1"})
-    item.refresh_from_db()
-    assert item.is_published == (item_key in ITEM_CHANGE[role])
+    client_for(county, role).post(reverse("web:item_list_publish", args=[item.department_id]))
+    published = ItemListVersion.objects.filter(department_id=item.department_id).exists()
+    assert published == (item_key in ITEM_CHANGE[role])
 
 
 @pytest.mark.django_db
@@ -293,9 +293,7 @@ def test_audit_log_shows_each_role_only_its_scope(county: County, role: str) -> 
 
 @pytest.mark.django_db
 def test_public_sees_published_items_only(county: County) -> None:
-    services.item_set_published(
-        item=county.items["env"], actor=county.users["sysadmin"], published=True
-    )
+    publishing.item_list_publish(department=county.env, actor=county.users["sysadmin"])
     c = Client()
     env_page = c.get(reverse("web:public_items", args=[county.env.pk])).content.decode()
     health_page = c.get(reverse("web:public_items", args=[county.health.pk])).content.decode()

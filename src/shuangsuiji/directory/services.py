@@ -42,20 +42,3 @@ def item_update(*, item: InspectionItem, actor: AnyUser, data: dict[str, Any]) -
         locked.save()
         chain.record(actor=actor, action="item.update", obj=locked, payload={"changes": changes})
     return locked
-
-
-@transaction.atomic
-def item_set_published(*, item: InspectionItem, actor: AnyUser, published: bool) -> InspectionItem:
-    if not policy.user_has_permission_for_instance(actor, Action.CHANGE, item):
-        raise NotAllowed(_("You may not publish this item."))
-    locked = InspectionItem.objects.select_for_update().get(pk=item.pk)
-    if locked.is_published != published:
-        locked.is_published = published
-        locked.save(update_fields=["is_published"])
-        chain.record(
-            actor=actor,
-            action="item.publish" if published else "item.unpublish",
-            obj=locked,
-            payload={"code": locked.code, "name": locked.name},
-        )
-    return locked

@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from shuangsuiji.audit.models import AuditEvent
 from shuangsuiji.directory import selectors, services
@@ -161,19 +160,6 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("web:item_detail", pk=item.pk)
     return render(request, "web/item_edit.html", {"item": item, "form": form})
-
-
-@require_POST
-@login_required
-def item_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _visible_or_404(request, InspectionItem, pk)
-    try:
-        services.item_set_published(
-            item=item, actor=request.user, published=request.POST.get("published") == "1"
-        )
-    except NotAllowed:
-        return _forbidden(request)
-    return redirect("web:item_detail", pk=item.pk)
 
 
 @login_required
