@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "shuangsuiji.organizations",
     "shuangsuiji.audit",
     "shuangsuiji.directory",
+    "shuangsuiji.plans",
+    "shuangsuiji.tasks",
     "shuangsuiji.web",
 ]
 
