@@ -295,7 +295,22 @@ def test_audit_log_shows_each_role_only_its_scope(county: County, role: str) -> 
 def test_public_sees_published_items_only(county: County) -> None:
     publishing.item_list_publish(department=county.env, actor=county.users["sysadmin"])
     c = Client()
-    env_page = c.get(reverse("web:public_items", args=[county.env.pk])).content.decode()
-    health_page = c.get(reverse("web:public_items", args=[county.health.pk])).content.decode()
+    env_page = c.get(reverse("web:public_department", args=[county.env.pk])).content.decode()
+    health_page = c.get(reverse("web:public_department", args=[county.health.pk])).content.decode()
     assert county.items["env"].name in env_page
     assert county.items["health"].name not in health_page
+
+
+@pytest.mark.django_db
+def test_chinese_is_the_default_even_for_english_browsers(county: County) -> None:
+    c = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-CN"' in c.get(reverse("web:login")).content.decode()
+    c.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    assert 'lang="en"' in c.get(reverse("web:login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_record_gets_a_chinese_not_found_page(county: County) -> None:
+    response = client_for(county, "dept_admin").get(reverse("web:item_detail", args=[999999]))
+    assert response.status_code == 404
+    assert "超出您的数据范围" in response.content.decode()

@@ -200,12 +200,9 @@ def public_home(request: HttpRequest) -> HttpResponse:
 
 
 def public_items(request: HttpRequest, department_id: int) -> HttpResponse:
+    """Kept for old links: the department's public page shows its published item list."""
     department = get_object_or_404(Department, pk=department_id)
-    # The public sees exactly what the policy gives an anonymous visitor: published rows.
-    from django.contrib.auth.models import AnonymousUser
-
-    items = selectors.item_list(user=AnonymousUser(), department_id=department.pk)
-    return render(request, "web/public_items.html", {"department": department, "items": items})
+    return redirect("web:public_department", department_id=department.pk, permanent=True)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
