@@ -11,8 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_production_settings_pass_check_deploy(tmp_path: Path) -> None:
+    # The browser tests' worker may carry DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy
+    # rightly warns about; a production process never has it.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "shuangsuiji.settings.production",
         "SHUANGSUIJI_SECRET_KEY": "k" * 30 + "-production-secret-for-check-deploy-7f3a9c",
         "SHUANGSUIJI_VAR_DIR": str(tmp_path),
