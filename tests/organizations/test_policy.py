@@ -83,3 +83,16 @@ def test_every_model_asked_about_must_be_registered() -> None:
 
     with pytest.raises(LookupError):
         policy.spec_for(AuditHead)
+
+
+@pytest.mark.django_db
+def test_lead_department_keeps_the_market_entity_register(county: County) -> None:
+    from shuangsuiji.directory.models import Target
+    from shuangsuiji.organizations.models import Region
+
+    lead, dept = county.users["lead_admin"], county.users["dept_admin"]
+    assert policy.user_has_permission(lead, Action.CHANGE, Target)
+    assert policy.user_has_permission(lead, Action.ADD, Target)
+    assert not policy.user_has_permission(dept, Action.CHANGE, Target)
+    # Other reference data stays with the system administrators.
+    assert not policy.user_has_permission(lead, Action.CHANGE, Region)

@@ -24,7 +24,7 @@ class DirectoryConfig(AppConfig):
         )
 
         # Market entities are county-wide master data: every department reads them.
-        policy.register(Target, policy.ScopeSpec(department=None))
+        policy.register(Target, policy.ScopeSpec(department=None, lead_keeps=True))
         policy.register(Inspector, policy.ScopeSpec(department="department", owner="user"))
         policy.register(
             InspectionItem, policy.ScopeSpec(department="department", published="is_published")

@@ -316,3 +316,6 @@ class LibraryAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{'+' if self.included else '-'} {self.target}"
+
+
+from .models_jobs import ImportJob  # noqa: E402,F401

@@ -9,6 +9,10 @@ Speed (a province holds ~10M rows): the seed prefix `seed + ":"` is hashed once 
 per ticket, keys stay 32-byte digests until the winners are known (bytes compare like the
 lowercase hex the spec compares), and each stratum keeps a bounded buffer pruned with
 a sort plus a cutoff key, so most rows cost one hash and one comparison.
+
+When the optional C accelerator `_fastdraw` is built, `select_population` hands the key
+computation and the per-stratum selection to it (same spec, same result, verified against
+this code by tests/lottery/test_fastdraw.py); SHUANGSUIJI_PURE_PYTHON=1 forces this code.
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from typing import Any
 
 from .errors import DrawInputError, ErrorCode, PopulationError, QuotaError
 from .population import (
+    HEADER,
     MAX_TICKETS,
     Population,
     Row,
     block_columns,
+    fast_module,
+    fast_threads,
     iter_blocks,
     line_ranges,
     map_shards,
@@ -315,11 +322,16 @@ def select_population(
     """Select from a validated population; with workers > 1, shards ranked in processes.
 
     Shards are byte ranges of the file, ranked independently and merged by key — the same
-    result as one pass because each row's key does not depend on any other row.
+    result as one pass because each row's key does not depend on any other row. With the C
+    accelerator, threads take the place of worker processes (same split, same merge).
     """
     if workers < 1:
         raise DrawInputError(ErrorCode.BAD_WORKERS, "workers must be at least 1")
     enc = _encode_drawn(drawn)
+    fast = fast_module()
+    if fast is not None and len(seed) == 64 and seed.isascii():
+        data = population.data
+        return _merge([fast.select(data, len(HEADER), seed, enc, fast_threads(len(data)))], enc)
     ranges = line_ranges(population.data, workers)
     parts = map_shards(_rank_shard, population.data, ranges, lambda _: (seed, enc), workers)
     return _merge(parts, enc)

@@ -13,12 +13,18 @@ Reading is done in blocks of about a megabyte. A block is first checked as a who
 C-level operations (separator pattern, forbidden bytes, NFC of the whole text, columns
 sorted); only a block that fails those is re-read line by line, which is what produces the
 exact line and reason. Both paths accept exactly the same files (tested).
+
+When the optional C accelerator `_fastdraw` is built, it checks the rows first (see
+`fast_module`); it can only say "valid" or "not sure", and on "not sure" this module's
+Python code reads the file, so every error message is the Python one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import multiprocessing
+import os
 import re
 import sys
 import unicodedata
@@ -27,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 from .errors import ErrorCode, InputFileError, PopulationError
@@ -44,6 +51,12 @@ FORBIDDEN_IN_LABEL = (",", "\r", "\n")
 BLOCK_BYTES = 1 << 20
 # Below this many bytes per shard, starting processes costs more than it saves.
 MIN_SHARD_BYTES = 1 << 22
+
+PURE_PYTHON_ENV = "SHUANGSUIJI_PURE_PYTHON"
+# From about 200k rows of credit codes on, the C accelerator splits the rows over 2 threads.
+FAST_THREADS_MIN_BYTES = 1 << 22
+FAST_THREADS: int | None = None
+"""Thread count for the C accelerator; None chooses by size (tests set it)."""
 
 T = TypeVar("T")
 Row = tuple[str, str, int]
@@ -125,6 +138,31 @@ def find_row(population: Population, target_id: str) -> Row | None:
         else:
             hi = start
     return None
+
+
+# --- the optional C accelerator -------------------------------------------------------------
+
+
+def fast_module() -> ModuleType | None:
+    """The C accelerator, or None for the pure-Python reference path.
+
+    None when the extension was not built (no compiler or no OpenSSL headers at install
+    time) or when SHUANGSUIJI_PURE_PYTHON is set to anything but "" or "0" (read at each
+    call, so a test or a citizen reading the code can force the reference path).
+    """
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+        return None
+    try:
+        return importlib.import_module("shuangsuiji.lottery._fastdraw")
+    except ImportError:
+        return None
+
+
+def fast_threads(nbytes: int) -> int:
+    """Threads for the accelerator over `nbytes` of rows (the result never depends on it)."""
+    if FAST_THREADS is not None:
+        return FAST_THREADS
+    return 2 if nbytes >= FAST_THREADS_MIN_BYTES and (os.cpu_count() or 1) > 1 else 1
 
 
 # --- blocks and shards ----------------------------------------------------------------------
@@ -422,10 +460,37 @@ def _scan_all(
     return counts, first_line
 
 
+def _fast_scan(
+    fast: ModuleType, data: bytes, source: str
+) -> tuple[dict[bytes, int], dict[bytes, int]] | None:
+    """Rows checked by the C accelerator, or None when Python must read the file.
+
+    The C code decides ASCII ids and strata itself; rows with a non-ASCII id and each
+    distinct non-ASCII stratum are checked here with the reference functions. Any problem
+    returns None, so that the Python parser finds and reports the file's first error.
+    """
+    found = fast.scan(data, len(HEADER), fast_threads(len(data)))
+    if found is None:
+        return None
+    counts, first_line, deferred = found
+    try:
+        for start, end, line_no in deferred:
+            _check_line(data[start:end], line_no, source)
+        for sb in counts:
+            if not sb.isascii() and label_problem(
+                sb.decode("utf-8"), what="stratum", max_chars=MAX_STRATUM_CHARS
+            ):
+                return None
+    except (PopulationError, UnicodeDecodeError):
+        return None
+    return counts, first_line
+
+
 def parse_population(data: bytes, *, source: str = "population", workers: int = 1) -> Population:
     """Read population file bytes strictly; raise PopulationError naming line and reason.
 
-    `workers` > 1 validates shards of a large file in that many processes.
+    `workers` > 1 validates shards of a large file in that many processes (pure-Python
+    path; the C accelerator, when present, uses threads instead).
     """
     if not data:
         raise _fail(
@@ -461,7 +526,11 @@ def parse_population(data: bytes, *, source: str = "population", workers: int = 
             data.count(b"\n") + 1,
             source,
         )
-    counts, first_line = _scan_all(data, len(HEADER), len(data), source, workers)
+    fast = fast_module()
+    scanned = None if fast is None else _fast_scan(fast, data, source)
+    if scanned is None:
+        scanned = _scan_all(data, len(HEADER), len(data), source, workers)
+    counts, first_line = scanned
     # Code point order equals UTF-8 byte order, so sorting the byte labels is draw-v1's order.
     strata = {k.decode("utf-8"): v for k, v in sorted(counts.items())}
     return Population(

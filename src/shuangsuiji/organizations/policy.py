@@ -66,6 +66,8 @@ class ScopeSpec:
         (``Q(pk__isnull=False)`` for rows that are public by nature, such as published
         versions).
     read_only: rows are never changed through the application (e.g. the audit chain).
+    lead_keeps: reference data the lead department (市场监管局) keeps, such as the
+        market-entity register: its lead-department admins change it too.
     """
 
     department: str | None = None
@@ -73,6 +75,7 @@ class ScopeSpec:
     participants: str | None = None
     published: str | Q | None = None
     read_only: bool = False
+    lead_keeps: bool = False
 
 
 _REGISTRY: dict[type[models.Model], ScopeSpec] = {}
@@ -144,8 +147,16 @@ def _filter(user: AnyUser, action: Action, model: type[models.Model]) -> Q | boo
         if scope is Scope.NONE:
             continue
         if spec.department is None:
-            # County-wide reference data: every staff role reads it, only ALL changes it.
-            if action is Action.VIEW or scope is Scope.ALL:
+            # County-wide reference data (the market-entity register): every staff role
+            # reads it; ALL-scope roles and the lead department (市场监管局, which keeps the
+            # register) change it.
+            lead_keeps_register = (
+                spec.lead_keeps
+                and assignment.role == Role.LEAD_ADMIN
+                and assignment.department is not None
+                and assignment.department.is_lead
+            )
+            if action is Action.VIEW or scope is Scope.ALL or lead_keeps_register:
                 return None
             continue
         q = _scope_q(spec, user, assignment, scope)

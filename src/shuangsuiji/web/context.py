@@ -25,6 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((reverse("web:oversight"), _("Supervision")))
         if roles & {Role.LEAD_ADMIN, Role.DEPARTMENT_ADMIN}:
             links.append((reverse("web:workspace"), _("My department")))
+            links.append((reverse("web:plan_list"), _("Annual plans")))
+            links.append((reverse("web:task_list"), _("Tasks")))
         if Role.INSPECTOR in roles:
             links.append((reverse("web:my"), _("My inspections")))
         if roles and policy.user_has_permission(user, Action.VIEW, InspectionItem):
@@ -33,6 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((reverse("web:target_list"), _("Targets")))
         if policy.user_has_permission(user, Action.VIEW, Inspector):
             links.append((reverse("web:inspector_list"), _("Inspectors")))
+        if roles:
+            links.append((reverse("web:import_home"), _("Import and export")))
         if policy.user_has_permission(user, Action.VIEW, AuditEvent):
             links.append((reverse("web:audit_list"), _("Audit log")))
         if Role.SYSTEM_ADMIN in roles:

@@ -52,3 +52,87 @@ urlpatterns = [
     ),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+# Task documents: published files (byte for byte, for `shuangsuiji verify`), notices, lists.
+from . import views_documents as docs  # noqa: E402 - appended block, kept apart from the rest
+
+urlpatterns += [
+    path("tasks/<int:pk>/population.csv", docs.task_population, name="task_population"),
+    path("tasks/<int:pk>/exclusions.csv", docs.task_exclusions, name="task_exclusions"),
+    path("tasks/<int:pk>/draw.json", docs.task_draw_record, name="task_draw_record"),
+    path(
+        "tasks/<int:pk>/draws/<int:sequence>.json",
+        docs.task_draw_record_sequence,
+        name="task_draw_record_sequence",
+    ),
+    path(
+        "tasks/<int:pk>/matching-inputs.json",
+        docs.task_matching_inputs,
+        name="task_matching_inputs",
+    ),
+    path("tasks/<int:pk>/matching.json", docs.task_matching_record, name="task_matching_record"),
+    path("tasks/<int:pk>/notices.pdf", docs.task_notices, name="task_notices"),
+    path("tasks/<int:pk>/notices/<int:position>.pdf", docs.task_notice, name="task_notice"),
+    path("tasks/<int:pk>/notices/<int:position>/", docs.task_notice_html, name="task_notice_html"),
+    path(
+        "tasks/<int:pk>/inspectors/<int:inspector_id>/assignments/",
+        docs.inspector_assignments,
+        name="inspector_assignments",
+    ),
+    path(
+        "tasks/<int:pk>/inspectors/<int:inspector_id>/assignments.pdf",
+        docs.inspector_assignments_pdf,
+        name="inspector_assignments_pdf",
+    ),
+]
+
+# Annual plans and tasks in their fixed order: plan → task → freeze → ceremony/draw → matching
+# → recusal; targeted checks, commissions; the public plan and task announcement pages.
+from . import views_plans, views_tasks  # noqa: E402 - appended block, kept apart from the rest
+
+urlpatterns += [
+    path("plans/", views_plans.plan_list, name="plan_list"),
+    path("departments/<int:department_id>/plans/new/", views_plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views_plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views_plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/submit/", views_plans.plan_submit, name="plan_submit"),
+    path("plans/<int:pk>/approve/", views_plans.plan_approve, name="plan_approve"),
+    path("plans/<int:pk>/amend/", views_plans.plan_amend, name="plan_amend"),
+    path("public/plans/", views_plans.public_plan_list, name="public_plan_list"),
+    path("public/plans/<int:pk>/", views_plans.public_plan_detail, name="public_plan_detail"),
+    path("tasks/", views_tasks.task_list, name="task_list"),
+    path("departments/<int:department_id>/tasks/new/", views_tasks.task_create, name="task_create"),
+    path("tasks/<int:pk>/", views_tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/freeze/", views_tasks.task_freeze, name="task_freeze"),
+    path("tasks/<int:pk>/ceremony/", views_tasks.task_ceremony, name="task_ceremony"),
+    path("tasks/<int:pk>/draw/", views_tasks.task_draw, name="task_draw"),
+    path("tasks/<int:pk>/redraw/", views_tasks.task_redraw, name="task_redraw"),
+    path("tasks/<int:pk>/match/", views_tasks.task_match, name="task_match"),
+    path("tasks/<int:pk>/commissions/", views_tasks.task_commissions, name="task_commissions"),
+    path("assignments/<int:pk>/recuse/", views_tasks.assignment_recuse, name="assignment_recuse"),
+    path(
+        "departments/<int:department_id>/targeted-checks/",
+        views_tasks.targeted_checks,
+        name="targeted_checks",
+    ),
+    path("public/tasks/", views_tasks.public_task_list, name="public_task_list"),
+    path("public/tasks/<int:pk>/", views_tasks.public_task_detail, name="public_task_detail"),
+]
+
+# Import and export (导入导出): upload, check, preview, confirm; templates and exports.
+from . import views_import  # noqa: E402 - appended block, kept apart from the rest
+
+urlpatterns += [
+    path("import/", views_import.import_home, name="import_home"),
+    path("import/jobs/<int:pk>/", views_import.import_job, name="import_job"),
+    path(
+        "import/jobs/<int:pk>/status/", views_import.import_job_status, name="import_job_status"
+    ),
+    path("import/jobs/<int:pk>/apply/", views_import.import_job_apply, name="import_job_apply"),
+    path(
+        "import/template/<str:kind>.<str:fmt>",
+        views_import.import_template,
+        name="import_template",
+    ),
+    path("export/<str:kind>.<str:fmt>", views_import.export_kind, name="export_kind"),
+]
