@@ -198,7 +198,7 @@ def plan_indexes(calls: list[Callable[[], Any]]) -> tuple[Counter[str], float]:
                     cur.execute("EXPLAIN QUERY PLAN " + sql)
                     plan = "\n".join(str(r[-1]) for r in cur.fetchall())
                     names |= set(INDEX_NAME.findall(plan))
-                    if re.search(r"SCAN directory_target(?! USING)", plan):
+                    if re.search(r"SCAN directory_target(?!\w)(?! USING)", plan):
                         names.add("SCAN directory_target")
         for name in names:
             used[name] += 1

@@ -139,8 +139,9 @@ def test_100k_row_xlsx_imports_with_a_visible_progress_bar(
     page.goto("/import/")
     page.locator("#import-kind").select_option("targets")
     page.locator("#import-file").set_input_files(str(path))
-    page.locator("[data-testid=import-form] button[type=submit]").click()
-    page.wait_for_url("**/import/jobs/*/")
+    # Uploading ~10 MB to a server that is busy with other tests can take a while.
+    page.locator("[data-testid=import-form] button[type=submit]").click(timeout=180_000)
+    page.wait_for_url("**/import/jobs/*/", timeout=180_000)
     assert page.locator("#import-progress").is_visible()
 
     checking = _watch_progress(page, "checking", timeout_s=600)
@@ -151,7 +152,7 @@ def test_100k_row_xlsx_imports_with_a_visible_progress_bar(
     assert page.get_by_test_id("count-added").inner_text() == f"{ROWS}"
     assert Target.objects.count() == before  # the preview writes nothing
 
-    page.get_by_test_id("import-confirm").click()
+    page.get_by_test_id("import-confirm").click(timeout=120_000)
     _watch_progress(page, "importing", timeout_s=600)
     page.wait_for_selector("[data-testid=import-status][data-status=done]")
     assert page.get_by_test_id("count-added").inner_text() == f"{ROWS}"

@@ -66,3 +66,28 @@ def test_every_demo_login_lands_on_its_role_home(username: str, home: str) -> No
     landed = c.get("/", follow=True)
     assert landed.status_code == 200
     assert landed.redirect_chain[-1][0] == home
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_large_loads_rebuild_the_gin_indexes_they_drop() -> None:
+    from django.db import connection, transaction
+
+    from shuangsuiji.demo.loader import _gin_indexes_suspended
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes exist on PostgreSQL only")
+
+    def gin_indexes() -> list[tuple[str, str]]:
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'directory_target'"
+                " AND indexdef LIKE '% USING gin %' ORDER BY indexname"
+            )
+            return cur.fetchall()
+
+    before = gin_indexes()
+    assert before, "the search migration should have created a GIN index"
+    with transaction.atomic(), _gin_indexes_suspended(large=True):
+        assert gin_indexes() == []
+    assert gin_indexes() == before

@@ -3,6 +3,8 @@ with the directory (and are repaired when a table remake drops their triggers)."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 from django.db.models import QuerySet
@@ -54,7 +56,7 @@ def found_by_index(q: str) -> set[int]:
 
 
 @pytest.fixture
-def no_scans() -> None:
+def no_scans() -> Iterator[None]:
     """On a dozen rows a sequential scan is cheapest; forbid it to see what can be used."""
     with connection.cursor() as cur:
         cur.execute("SET enable_seqscan = off")

@@ -8,9 +8,20 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory (一单两库)")
 
     def ready(self) -> None:
+        from django.db import connections
         from django.db.models import Q
+        from django.db.models.signals import post_migrate
 
         from shuangsuiji.organizations import policy
+
+        from . import search
+
+        # A later migration that remakes the SQLite table drops the search triggers;
+        # restore them right after migrating rather than at the next search.
+        def restore_search(using: str = "default", **_: object) -> None:
+            search.ensure_sqlite_search(connections[using])
+
+        post_migrate.connect(restore_search, sender=self, weak=False)
 
         from .models import (
             Conflict,

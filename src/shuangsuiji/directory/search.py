@@ -11,17 +11,12 @@ What the query box means (see ``docs/search.md``):
 * six to eighteen letters and digits, at least one digit → a credit code: eighteen
   characters an exact match, fewer a prefix; ordered by code, served by a btree on
   ``credit_code`` in byte order;
-* anything else → a substring of the name, ordered by id:
-
-  ====================  ================================  ===============================
-  query length          PostgreSQL                        SQLite
-  ====================  ================================  ===============================
-  three characters +    pg_trgm GIN index, ``ILIKE``      FTS5 table, trigram tokenizer
-  two characters        GIN on ``ssj_bigrams(name)``      FTS5 table over name bigrams
-  one character         ``ILIKE`` scan in id order        ``LIKE`` scan in id order
-  ====================  ================================  ===============================
-
-  Name search ignores the case of Latin letters on both databases.
+* anything else → a substring of the name, ordered by id.  PostgreSQL walks the id order
+  or reads a GIN index on the name's pairs of characters (keyed by id bucket), window by
+  window, as PostgreSQL's statistics on those pairs and the windows seen so far say; SQLite
+  reads two FTS5 tables (trigram tokenizer from three characters, a pairs table for two),
+  which hand out postings in id order.  One character is a scan in id order on both.  Latin
+  letters match in either case.
 
 The indexes and the SQLite tables and triggers are made by migration
 ``directory.0004_search_indexes``; the SQLite triggers live here too because a SQLite table
@@ -239,7 +234,7 @@ def _indexed_filter(
 @dataclass(frozen=True)
 class _PairStats:
     """How often pairs of characters occur in names: PostgreSQL's statistics on
-    ``ssj_bigrams(name)`` (the migration's statistics object, ~10 000 most common pairs)."""
+    ``ssj_bigrams(name)`` (the migration's statistics object: up to 10 000 most common pairs)."""
 
     frequency: dict[str, float]
     floor: float  # pairs not listed are rarer than this
