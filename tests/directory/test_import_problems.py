@@ -176,3 +176,20 @@ def test_english_messages_follow_the_active_language(
         assert "not a known value" in problems[0].message
     with translation.override("zh-hans"):
         assert "不是可识别的取值" in problems[0].message
+
+
+def test_non_market_objects_import_with_their_object_code(
+    county: County, townships: Any, write_xlsx: Any
+) -> None:
+    from shuangsuiji.directory.objcode import make_object_code
+
+    rows = entity_rows(2)
+    site = make_object_code("C", "411523", 7)
+    rows[1][0], rows[1][1], rows[1][2] = site, "新县将军路农贸市场", "其他"
+    import_file(kind="targets", path=write_xlsx(rows), actor=county.users["sysadmin"])
+    assert Target.objects.get(credit_code=site).kind == "其他"
+    broken = site[:-1] + ("0" if site[-1] != "0" else "1")
+    rows = entity_rows(1, seed=99)
+    rows[0][0], rows[0][2] = broken, "其他"
+    with pytest.raises(ImportRejected):
+        import_file(kind="targets", path=write_xlsx(rows), actor=county.users["sysadmin"])

@@ -26,6 +26,7 @@ from shuangsuiji.directory.models import (
     RiskClass,
     Target,
 )
+from shuangsuiji.directory.objcode import is_object_code
 from shuangsuiji.organizations import policy
 from shuangsuiji.organizations.models import Department, Region
 from shuangsuiji.organizations.policy import Action, AnyUser
@@ -205,7 +206,9 @@ def credit_code(value: Any, ctx: ImportContext) -> str:
             ProblemCode.CODE_AS_NUMBER,
         )
     code = normalize_uscc(cells.unwrap_code(cells.to_text(value)))
-    if not uscc_is_valid(code):
+    # Sites, products and projects have no credit code; they carry our object code
+    # (directory/objcode.py), which has the same shape, region digits and check character.
+    if not uscc_is_valid(code) and not is_object_code(code):
         issues = validate_uscc(code)
         raise CellError(
             "；".join(i.message_zh for i in issues) or "统一社会信用代码无效",

@@ -47,19 +47,14 @@ def _eligible_and_excluded(
         .values_list("pk", "credit_code", "name", "status", "risk_class", "abnormal_operation")
         .iterator(chunk_size=20_000)
     )
+    # Translated once: a million-row freeze may exclude a hundred thousand targets.
+    not_active = _("registration status is %(s)s, not 存续")
+    drawn_before = _("already randomly inspected this year (%(task)s)")
     for pk, code, name, status, risk_class, abnormal in members:
         if status != RegistrationStatus.ACTIVE:
-            excluded.append(
-                (code, name, _("registration status is %(s)s, not 存续") % {"s": status})
-            )
+            excluded.append((code, name, not_active % {"s": status}))
         elif pk in already:
-            excluded.append(
-                (
-                    code,
-                    name,
-                    _("already randomly inspected this year (%(task)s)") % {"task": already[pk]},
-                )
-            )
+            excluded.append((code, name, drawn_before % {"task": already[pk]}))
         else:
             tickets = task.extra_tickets_abnormal if abnormal else 1
             rows.append((code, risk_class, tickets))
