@@ -142,7 +142,10 @@ def test_100k_row_xlsx_imports_with_a_visible_progress_bar(
     # Uploading ~10 MB to a server that is busy with other tests can take a while.
     page.locator("[data-testid=import-form] button[type=submit]").click(timeout=180_000)
     page.wait_for_url("**/import/jobs/*/", timeout=180_000)
-    assert page.locator("#import-progress").is_visible()
+    status = page.get_by_test_id("import-status").get_attribute("data-status")
+    assert page.locator("#import-progress").is_visible(), (
+        f"no progress bar; job status {status!r}: {page.locator('main').inner_text()[:500]}"
+    )
 
     checking = _watch_progress(page, "checking", timeout_s=600)
     assert any(0 < v < 100 for v in checking), f"no progress while checking: {checking}"

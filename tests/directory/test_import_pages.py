@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import Client
 from openpyxl import load_workbook
 
 from shuangsuiji.directory import jobs
@@ -25,11 +25,11 @@ def _client(county: County, role: str) -> Client:
     return c
 
 
-@override_settings(SHUANGSUIJI_IMPORT_INLINE=True)
 def test_upload_preview_confirm(
     county: County, townships: Any, write_xlsx: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
+    settings.SHUANGSUIJI_IMPORT_INLINE = True  # run the job in the request, not a thread
     c = _client(county, "sysadmin")
     path = write_xlsx(entity_rows(12))
     upload = SimpleUploadedFile("名录.xlsx", path.read_bytes())
@@ -52,11 +52,11 @@ def test_upload_preview_confirm(
     assert _client(county, "dept_admin").get(f"/import/jobs/{job.pk}/").status_code == 404
 
 
-@override_settings(SHUANGSUIJI_IMPORT_INLINE=True)
 def test_a_bad_file_lists_problems_on_the_page(
     county: County, townships: Any, write_xlsx: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
+    settings.SHUANGSUIJI_IMPORT_INLINE = True  # run the job in the request, not a thread
     rows = entity_rows(3)
     rows[1][3] = "歇业"
     c = _client(county, "sysadmin")
