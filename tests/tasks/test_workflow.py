@@ -190,3 +190,26 @@ def test_two_users_pressing_draw_at_once_get_one_draw(scenario: Scenario) -> Non
         t.join()
     assert sorted(results) == ["drawn", "refused"]
     assert Draw.objects.filter(task=task).count() == 1
+
+
+@pytest.mark.django_db
+def test_dispatch_comes_after_matching_and_is_audited(scenario: Scenario) -> None:
+    task = make_task(scenario)
+    services.task_freeze(task=task, actor=scenario.admin)
+    services.task_draw(task=task, actor=scenario.admin)
+    with pytest.raises(services.TaskStateError):
+        services.task_dispatch(task=task, actor=scenario.admin)
+    services.task_match(task=task, actor=scenario.admin)
+    dispatched = services.task_dispatch(task=task, actor=scenario.admin)
+    assert dispatched.status == TaskStatus.DISPATCHED
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event is not None and event.action == "task.dispatch"
+    with pytest.raises(services.TaskStateError):
+        services.task_dispatch(task=task, actor=scenario.admin)
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    other = Client()
+    assert other.login(username=scenario.county.users["supervisor"].username, password=PASSWORD)
+    assert other.post(f"/tasks/{task.pk}/dispatch/").status_code == 403

@@ -108,6 +108,7 @@ urlpatterns += [
     path("tasks/<int:pk>/draw/", views_tasks.task_draw, name="task_draw"),
     path("tasks/<int:pk>/redraw/", views_tasks.task_redraw, name="task_redraw"),
     path("tasks/<int:pk>/match/", views_tasks.task_match, name="task_match"),
+    path("tasks/<int:pk>/dispatch/", views_tasks.task_dispatch, name="task_dispatch"),
     path("tasks/<int:pk>/commissions/", views_tasks.task_commissions, name="task_commissions"),
     path("assignments/<int:pk>/recuse/", views_tasks.assignment_recuse, name="assignment_recuse"),
     path(

@@ -467,6 +467,23 @@ def task_match(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:task_detail", pk=task.pk)
 
 
+@require_POST
+@login_required
+def task_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    task, refused = _acting_on(request, pk)
+    if refused:
+        return refused
+    try:
+        services.task_dispatch(task=task, actor=actor(request))
+    except NotAllowed:
+        return forbidden(request)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Teams dispatched."))
+    return redirect("web:task_detail", pk=task.pk)
+
+
 # --- recusal --------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 match (and recuse) → dispatch."""
 
 from .creation import task_create
+from .dispatch import task_dispatch
 from .draw import task_draw, task_request_redraw
 from .errors import DrawAlreadyMade, MatchingInfeasibleError, TaskStateError
 from .freeze import task_freeze
@@ -13,6 +14,7 @@ __all__ = [
     "TaskStateError",
     "assignment_recuse",
     "task_create",
+    "task_dispatch",
     "task_draw",
     "task_freeze",
     "task_match",
