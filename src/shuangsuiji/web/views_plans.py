@@ -72,6 +72,14 @@ def department_for(request: HttpRequest, pk: int) -> Department:
     raise not_found()
 
 
+def by_year(request: HttpRequest, qs: QuerySet[Any]) -> tuple[QuerySet[Any], list[int], str]:
+    """The year picker of the plan and task lists: the years present (asked of the database,
+    not collected in Python) and ``qs`` narrowed to the chosen year, if any."""
+    years = list(qs.order_by("-year").values_list("year", flat=True).distinct())
+    year = request.GET.get("year", "")
+    return (qs.filter(year=int(year)) if year.isdigit() else qs), years, year
+
+
 def can_change(request: HttpRequest, obj: Any) -> bool:
     return policy.user_has_permission_for_instance(request.user, Action.CHANGE, obj)
 
@@ -164,10 +172,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if not staff_department_ids(request):
         return forbidden(request)
     plans = staff_plans(request)
-    years = sorted(set(plans.values_list("year", flat=True)), reverse=True)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        plans = plans.filter(year=int(year))
+    plans, years, year = by_year(request, plans)
     return render(
         request,
         "web/plan_list.html",
@@ -359,10 +364,7 @@ def plan_amend(request: HttpRequest, pk: int) -> HttpResponse:
 
 def public_plan_list(request: HttpRequest) -> HttpResponse:
     plans = public_plans()
-    years = sorted(set(plans.values_list("year", flat=True)), reverse=True)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        plans = plans.filter(year=int(year))
+    plans, years, year = by_year(request, plans)
     plans = plans.annotate(amendment_count=Count("amendments")).order_by(
         "-year", "department__sort_order", "name"
     )

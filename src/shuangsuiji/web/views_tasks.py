@@ -59,6 +59,7 @@ from .forms_tasks import (
 )
 from .views_plans import (
     actor,
+    by_year,
     can_change,
     department_for,
     forbidden,
@@ -255,10 +256,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if not staff_department_ids(request):
         return forbidden(request)
     tasks = staff_tasks(request)
-    years = sorted(set(tasks.values_list("year", flat=True)), reverse=True)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        tasks = tasks.filter(year=int(year))
+    tasks, years, year = by_year(request, tasks)
     return render(
         request,
         "web/task_list.html",
@@ -642,10 +640,7 @@ def _viewed_department(request: HttpRequest, pk: int) -> Department:
 
 def public_task_list(request: HttpRequest) -> HttpResponse:
     tasks = public_tasks()
-    years = sorted(set(tasks.values_list("year", flat=True)), reverse=True)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        tasks = tasks.filter(year=int(year))
+    tasks, years, year = by_year(request, tasks)
     return render(
         request,
         "web/public_task_list.html",
