@@ -123,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     from shuangsuiji.directory.cli import register as register_directory_commands
 
     register_directory_commands(sub, django_setup=_django_setup)
+    from shuangsuiji.workdays.cli import register as register_workday_commands
+
+    register_workday_commands(sub, django_setup=_django_setup)
+    from shuangsuiji.results.cli import register as register_result_commands
+
+    register_result_commands(sub, django_setup=_django_setup)
     return parser
 
 

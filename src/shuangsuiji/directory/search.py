@@ -416,8 +416,24 @@ def target_search(
 ) -> SearchPage:
     """One page of the targets ``user`` may see that match ``filters``, after the cursor
     ``after`` (a page's ``next_cursor``; an unreadable cursor starts from the top)."""
-    limit = max(1, min(limit, MAX_LIMIT))
     qs = policy.instances_user_has_permission_for(user, Action.VIEW, Target)
+    return _search(qs, filters, after, limit)
+
+
+def public_target_search(
+    *, filters: TargetFilters, after: str | None = None, limit: int = 20
+) -> SearchPage:
+    """The public portal's search: market entities are public registry information
+    (企业信用信息公示), so every registered entity is searchable by name or credit code,
+    without a login.  What the public page shows of each row is the page's business (no
+    legal representative or telephone)."""
+    return _search(Target.objects.all(), filters, after, limit)
+
+
+def _search(
+    qs: QuerySet[Target], filters: TargetFilters, after: str | None, limit: int
+) -> SearchPage:
+    limit = max(1, min(limit, MAX_LIMIT))
     alias = qs.db
     vendor = connections[alias].vendor
     if vendor == "sqlite":

@@ -65,7 +65,10 @@ INSTALLED_APPS = [
     "shuangsuiji.audit",
     "shuangsuiji.directory",
     "shuangsuiji.plans",
+    "shuangsuiji.workdays",
     "shuangsuiji.tasks",
+    "shuangsuiji.results",
+    "shuangsuiji.credit",
     "shuangsuiji.web",
 ]
 
@@ -142,6 +145,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
+# Evidence (photos, PDFs) lives outside the web root and is served only by views that ask
+# the data-scope policy; nothing maps a URL onto this directory.
+SHUANGSUIJI_PRIVATE_DIR = Path(
+    os.environ.get("SHUANGSUIJI_PRIVATE_DIR", VAR_DIR / "private")
+).resolve()
+SHUANGSUIJI_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("SHUANGSUIJI_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+)
+# A whole request may carry a few attachments; anything bigger is refused before parsing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -153,6 +166,15 @@ SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# E-mail for reminders: Django's SMTP settings from the environment.  Without a host,
+# reminders are in-app only (nothing is sent, nothing fails).
+EMAIL_HOST = os.environ.get("SHUANGSUIJI_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("SHUANGSUIJI_EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("SHUANGSUIJI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SHUANGSUIJI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("SHUANGSUIJI_EMAIL_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("SHUANGSUIJI_EMAIL_FROM", "shuangsuiji@localhost")
 
 # The deployment's region (GB/T 2260); the demo county is 河南省信阳市新县.
 SHUANGSUIJI_REGION_CODE = os.environ.get("SHUANGSUIJI_REGION_CODE", "411523")

@@ -14,6 +14,7 @@ from shuangsuiji.audit import chain
 from shuangsuiji.audit.models import AuditEvent
 from shuangsuiji.directory.models import InspectionItem, Inspector, Target
 from shuangsuiji.organizations.models import Department, Region, RoleAssignment, User
+from shuangsuiji.results.models import ResultCategory
 
 from .admin_site import PolicyAdminMixin, admin_site
 
@@ -98,3 +99,21 @@ class AuditEventAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ("seq", "occurred_at", "actor_label", "action", "object_type", "object_id")
     list_filter = ("action",)
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+
+@admin.register(ResultCategory, site=admin_site)
+class ResultCategoryAdmin(AuditedAdmin):
+    """The standard result categories, editable: a province may rename or add one."""
+
+    list_display = (
+        "code",
+        "name",
+        "name_en",
+        "sort_order",
+        "active",
+        "problem_found",
+        "proposes_abnormal",
+    )
+    list_editable = ("sort_order", "active")
+    list_filter = ("active", "problem_found")
+    search_fields = ("code", "name", "name_en")

@@ -13,6 +13,7 @@ from shuangsuiji.directory.models import InspectionItem, Inspector, Target
 from shuangsuiji.organizations import policy
 from shuangsuiji.organizations.models import Role
 from shuangsuiji.organizations.policy import Action
+from shuangsuiji.results.models import Reminder
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -27,6 +28,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((reverse("web:workspace"), _("My department")))
             links.append((reverse("web:plan_list"), _("Annual plans")))
             links.append((reverse("web:task_list"), _("Tasks")))
+            links.append((reverse("web:results_home"), _("Results")))
+            links.append((reverse("web:followup_inbox"), _("Follow-up")))
+        if roles & {Role.COUNTY_SUPERVISOR, Role.SYSTEM_ADMIN}:
+            links.append((reverse("web:results_home"), _("Results")))
         if Role.INSPECTOR in roles:
             links.append((reverse("web:my"), _("My inspections")))
         if roles and policy.user_has_permission(user, Action.VIEW, InspectionItem):
@@ -41,5 +46,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((reverse("web:audit_list"), _("Audit log")))
         if Role.SYSTEM_ADMIN in roles:
             links.append((reverse("admin:index"), _("System administration")))
+    unread = 0
+    if user.is_authenticated:
+        unread = Reminder.objects.filter(user=user, read_at__isnull=True).count()
+        if unread:
+            links.append((reverse("web:reminders"), _("Reminders (%(n)d)") % {"n": unread}))
     links.append((reverse("web:public_home"), _("Public portal")))
-    return {"nav_links": links, "user_roles": sorted(roles)}
+    return {"nav_links": links, "user_roles": sorted(roles), "unread_reminders": unread}

@@ -25,7 +25,6 @@ urlpatterns = [
     path("inspectors/<int:pk>/", views.inspector_detail, name="inspector_detail"),
     path("targets/", views_targets.target_list, name="target_list"),
     path("audit/", views.audit_list, name="audit_list"),
-    path("public/", views.public_home, name="public_home"),
     path("public/items/<int:department_id>/", views.public_items, name="public_items"),
     path(
         "departments/<int:department_id>/items/publish/",
@@ -126,9 +125,7 @@ from . import views_import  # noqa: E402 - appended block, kept apart from the r
 urlpatterns += [
     path("import/", views_import.import_home, name="import_home"),
     path("import/jobs/<int:pk>/", views_import.import_job, name="import_job"),
-    path(
-        "import/jobs/<int:pk>/status/", views_import.import_job_status, name="import_job_status"
-    ),
+    path("import/jobs/<int:pk>/status/", views_import.import_job_status, name="import_job_status"),
     path("import/jobs/<int:pk>/apply/", views_import.import_job_apply, name="import_job_apply"),
     path(
         "import/template/<str:kind>.<str:fmt>",
@@ -136,4 +133,49 @@ urlpatterns += [
         name="import_template",
     ),
     path("export/<str:kind>.<str:fmt>", views_import.export_kind, name="export_kind"),
+]
+
+# Results (检查结果): entry, review, publication, follow-up; the public result pages.
+from . import views_public_results, views_results  # noqa: E402 - appended block
+
+urlpatterns += [
+    path("results/", views_results.results_home, name="results_home"),
+    path(
+        "departments/<int:department_id>/results/",
+        views_results.department_results,
+        name="department_results",
+    ),
+    path(
+        "tasks/<int:task_pk>/targets/<int:target_pk>/result/",
+        views_results.result_entry,
+        name="result_entry",
+    ),
+    path("results/<int:pk>/", views_results.result_detail, name="result_detail"),
+    path("results/<int:pk>/return/", views_results.result_return, name="result_return"),
+    path("results/<int:pk>/publish/", views_results.result_publish, name="result_publish"),
+    path("results/<int:pk>/follow-ups/", views_results.followup_create, name="followup_create"),
+    path("attachments/<int:pk>/", views_results.attachment_download, name="attachment_download"),
+    path("follow-ups/", views_results.followup_inbox, name="followup_inbox"),
+    path("follow-ups/<int:pk>/close/", views_results.followup_close, name="followup_close"),
+    path("reminders/", views_results.reminders, name="reminders"),
+    path("public/results/", views_public_results.public_results, name="public_results"),
+    path("public/results.csv", views_public_results.public_results_csv, name="public_results_csv"),
+    path(
+        "public/results/<int:pk>/",
+        views_public_results.public_result_detail,
+        name="public_result_detail",
+    ),
+    path(
+        "public/entities/<str:credit_code>/",
+        views_public_results.public_entity,
+        name="public_entity",
+    ),
+]
+
+# The public portal's front door and entity search (issue 7).
+from . import views_portal  # noqa: E402 - appended block
+
+urlpatterns += [
+    path("public/", views_portal.public_home, name="public_home"),
+    path("public/search/", views_portal.public_search, name="public_search"),
 ]

@@ -113,8 +113,28 @@ def workspace(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.INSPECTOR)
 def my_home(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)  # roles_required let only logged-in users in
-    profiles = selectors.inspector_list(user=request.user).filter(user=request.user)
+    profiles = list(selectors.inspector_list(user=request.user).filter(user=request.user))
+    for p in profiles:
+        # Each assignment with its department's result, if one was entered: the link the
+        # inspector follows to enter or correct it ("谁检查、谁录入").
+        p.rows = _assignment_rows(p)  # type: ignore[attr-defined]
     return render(request, "web/my.html", {"profiles": profiles, "today": timezone.localdate()})
+
+
+def _assignment_rows(inspector: Inspector) -> list[tuple[Any, Any]]:
+    from shuangsuiji.results.models import Result
+
+    assignments = list(
+        inspector.assignments.select_related("task", "target").order_by("-task__year", "position")
+    )
+    results = {
+        (r.task_id, r.target_id): r
+        for r in Result.objects.filter(
+            department=inspector.department_id,
+            task__in={a.task_id for a in assignments},
+        )
+    }
+    return [(a, results.get((a.task_id, a.target_id))) for a in assignments]
 
 
 @login_required
@@ -190,13 +210,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         return _forbidden(request)
     qs = policy.instances_user_has_permission_for(request.user, Action.VIEW, AuditEvent)
     return render(request, "web/audit_list.html", {"page": _page(request, qs.order_by("-seq"))})
-
-
-def public_home(request: HttpRequest) -> HttpResponse:
-    departments = Department.objects.annotate(
-        published_items=Count("items", filter=Q(items__is_published=True))
-    ).order_by("sort_order", "code")
-    return render(request, "web/public_home.html", {"departments": departments})
 
 
 def public_items(request: HttpRequest, department_id: int) -> HttpResponse:
