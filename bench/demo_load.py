@@ -37,7 +37,7 @@ from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 from shuangsuiji.demo.loader import load_demo
 t = time.perf_counter()
-load_demo(size=int(sys.argv[1]), seed=int(sys.argv[2]))
+load_demo(size=int(sys.argv[1]), seed=int(sys.argv[2]), activity=False)
 print(time.perf_counter() - t)
 """
 

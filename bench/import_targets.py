@@ -67,7 +67,7 @@ import django; django.setup()
 from django.core.management import call_command
 call_command("migrate", interactive=False, verbosity=0)
 from shuangsuiji.demo.loader import load_demo
-load_demo(size=0, seed=411523)
+load_demo(size=0, seed=411523, activity=False)
 """
 
 IMPORT = """

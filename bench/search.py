@@ -91,7 +91,7 @@ def ensure_county(size: int, seed: int) -> None:
         print(f"migrate: {time.perf_counter() - t:.0f} s", file=sys.stderr)
     if not demo_loaded():
         print(f"loading the demo county with {size:,} entities …", file=sys.stderr)
-        load_demo(size=size, seed=seed, progress=True)
+        load_demo(size=size, seed=seed, progress=True, activity=False)
 
 
 def sample_rows(k: int, rng: random.Random) -> list[tuple[str, str]]:

@@ -129,6 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
     from shuangsuiji.results.cli import register as register_result_commands
 
     register_result_commands(sub, django_setup=_django_setup)
+    from shuangsuiji.credit.cli import register as register_credit_commands
+
+    register_credit_commands(sub, django_setup=_django_setup)
+    from shuangsuiji.api.cli import register as register_api_commands
+
+    register_api_commands(sub, django_setup=_django_setup)
+    from shuangsuiji.ops.cli import register as register_ops_commands
+
+    register_ops_commands(sub, django_setup=_django_setup)
     return parser
 
 

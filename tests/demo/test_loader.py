@@ -6,11 +6,13 @@ import pytest
 from django.test import Client
 
 from shuangsuiji.audit.chain import verify_chain
+from shuangsuiji.audit.models import AuditEvent
 from shuangsuiji.demo import county as gen
 from shuangsuiji.demo.loader import DEMO_PASSWORD, ensure_demo_loaded
 from shuangsuiji.directory.models import InspectionItem, Inspector, Target
 from shuangsuiji.directory.uscc import validate_uscc
 from shuangsuiji.organizations.models import Department, Region, Role, User
+from shuangsuiji.tasks.models import Task
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,8 +38,12 @@ def test_demo_county_loads_once_with_every_role_and_valid_data() -> None:
         assert user.role_assignments.get().role == person.role
         if person.role == Role.INSPECTOR:
             assert Inspector.objects.filter(user=user, name=person.name).exists()
+    # The reference data and the entities, then the year of activity (see test_activity).
+    actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
+    assert actions[:2] == ["demo.reference", "demo.load"]
+    assert actions[-1] == "demo.activity" and Task.objects.exists()
     report = verify_chain()
-    assert report.ok and report.rows == 2
+    assert report.ok and report.rows == len(actions)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -40,6 +40,7 @@ def test_team_member_enters_and_reviewer_publishes(dispatched: Dispatched) -> No
     assert result.deadline > result.result_date
     svc.result_submit(actor=inspector_user, result=result)
     publication = svc.result_publish(actor=dispatched.admin, result=result)
+    assert publication is not None
     result.refresh_from_db()
     assert result.status == ResultStatus.PUBLISHED
     assert publication.credit_code == target.credit_code and not publication.late
@@ -183,8 +184,11 @@ def test_overdue_publication_is_flagged_late(dispatched: Dispatched) -> None:
 
     assert list(selectors.overdue([result.department_id], today)) == [result]
     publication = svc.result_publish(actor=dispatched.admin, result=result)
+    assert publication is not None
     assert publication.late and publication.working_days_late > 0
-    assert list(selectors.late_publications([result.department_id])) == [publication]
+    result.refresh_from_db()
+    assert result.late_working_days == publication.working_days_late
+    assert list(selectors.late_parts([result.department_id])) == [result]
     assert not selectors.overdue([result.department_id], today).exists()
 
 
@@ -200,6 +204,7 @@ def test_refusal_is_published_as_such(dispatched: Dispatched) -> None:
         submit=True,
     )
     publication = svc.result_publish(actor=dispatched.admin, result=result)
+    assert publication is not None
     assert publication.refused and publication.category_name == "不配合检查情节严重"
 
 

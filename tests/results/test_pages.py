@@ -216,6 +216,7 @@ def test_withheld_text_never_appears_on_public_pages_or_exports(dispatched: Disp
         submit=True,
     )
     publication = svc.result_publish(actor=dispatched.admin, result=result)
+    assert publication is not None
     anon = Client()
     pages = [
         reverse("web:public_home"),

@@ -1,6 +1,9 @@
 """An entity's credit record (信用档案): an append-only list of dated entries, each naming
-its source.  Published inspection results are appended here (R10); the credit lists and
-risk classes of issue 8 will add their own entry kinds."""
+its source.  Published inspection results are appended here (R10), and so are additions
+to and removals from the joint-punishment lists (issue 8).
+
+The risk classes and the lists themselves live in :mod:`.models_risk` and
+:mod:`.models_lists`, imported at the end of this module so that Django finds them."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 class CreditEntryKind(models.TextChoices):
     INSPECTION_RESULT = "inspection_result", _("Random inspection result")
+    LIST_ENTRY_ADDED = "list_added", _("Placed on a credit list")
+    LIST_ENTRY_REMOVED = "list_removed", _("Removed from a credit list")
 
 
 class CreditRecordEntry(models.Model):
@@ -40,3 +45,15 @@ class CreditRecordEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} · {self.entry_date} · {self.source}"
+
+
+from .models_lists import (  # noqa: E402,F401 - registered with the app through this module
+    AbnormalProposal,
+    Activity,
+    CreditList,
+    CreditListEntry,
+    EffectKind,
+    EffectRule,
+    ProposalStatus,
+)
+from .models_risk import CreditSync, RiskClassification, RiskClassImport  # noqa: E402,F401

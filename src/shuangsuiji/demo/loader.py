@@ -22,6 +22,7 @@ from shuangsuiji.directory.models import InspectionItem, Inspector, Target
 from shuangsuiji.organizations.models import Department, Region, RoleAssignment, User
 
 from . import county as gen
+from .activity import generate_activity
 
 DEMO_PASSWORD = "Xinxian@2026"
 COUNTY_CODE = "411523"
@@ -31,17 +32,21 @@ def demo_loaded() -> bool:
     return Region.objects.filter(code=COUNTY_CODE).exists()
 
 
-def ensure_demo_loaded(*, size: int = 30_000, seed: int = 411523, progress: bool = False) -> bool:
+def ensure_demo_loaded(
+    *, size: int = 30_000, seed: int = 411523, progress: bool = False, activity: bool = True
+) -> bool:
     """Load the demo county unless it is already there.  Returns True if it loaded."""
     if demo_loaded():
         if progress:
             print("演示县已存在，跳过加载 (demo county already loaded)", file=sys.stderr)
         return False
-    load_demo(size=size, seed=seed, progress=progress)
+    load_demo(size=size, seed=seed, progress=progress, activity=activity)
     return True
 
 
-def load_demo(*, size: int, seed: int, progress: bool = False) -> None:
+def load_demo(*, size: int, seed: int, progress: bool = False, activity: bool = True) -> None:
+    """Load the demo county; with ``activity``, also a year of plans, tasks, draws and
+    results (see :mod:`.activity`)."""
     started = time.monotonic()
     with transaction.atomic():
         county = _load_reference(seed)
@@ -54,6 +59,8 @@ def load_demo(*, size: int, seed: int, progress: bool = False) -> None:
             object_id=county.pk,
             payload={"county": county.code, "entities": size, "seed": seed},
         )
+    if activity:
+        generate_activity(seed=seed, progress=progress)
     if progress:
         print(
             f"演示县加载完成 demo county loaded in {time.monotonic() - started:.1f} s",
@@ -229,7 +236,7 @@ def _load_entities(county: Region, *, size: int, seed: int, progress: bool) -> N
                             report(done)
         else:
             placeholders = ", ".join(["%s"] * len(TARGET_COLUMNS))
-            sql = f"INSERT INTO {table} ({', '.join(TARGET_COLUMNS)}) VALUES ({placeholders})"
+            sql = f"INSERT INTO {table} ({', '.join(TARGET_COLUMNS)}) VALUES ({placeholders})"  # nosec B608 - constant table and column names; values are bound
             with connection.cursor() as cur:
                 for batch in _batches(_rows(county, size, seed), 5000):
                     cur.executemany(sql, batch)
@@ -251,8 +258,7 @@ def _gin_indexes_suspended(*, large: bool) -> Iterator[None]:
         return
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT indexname, indexdef FROM pg_indexes "
-            "WHERE tablename = %s AND indexdef LIKE %s",
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
             [Target._meta.db_table, "% USING gin %"],
         )
         indexes = cur.fetchall()

@@ -112,8 +112,12 @@ def user_roles(user: AnyUser) -> set[str]:
     return {a.role for a in _assignments(user)}
 
 
-def _scope_q(spec: ScopeSpec, user: AnyUser, assignment: RoleAssignment, scope: Scope) -> Q | None:
-    """The filter one role assignment contributes; None means "every row"."""
+def _scope_q(
+    spec: ScopeSpec, user: AnyUser, assignment: RoleAssignment, scope: Scope, action: Action
+) -> Q | None:
+    """The filter one role assignment contributes; None means "every row".  Participating
+    departments see a joint record; only the owning (lead) department changes it — a
+    participant's own part is a record of its own."""
     if scope is Scope.ALL:
         return None
     dept = assignment.department
@@ -122,15 +126,16 @@ def _scope_q(spec: ScopeSpec, user: AnyUser, assignment: RoleAssignment, scope: 
     if dept is None:
         return Q(pk__in=[])
     assert spec.department is not None  # reference data is handled by the caller
+    joint = spec.participants if action is Action.VIEW else None
     if scope is Scope.DEPARTMENT:
         q = Q(**{spec.department: dept.pk})
-        if spec.participants:
-            q |= Q(**{spec.participants: dept.pk})
+        if joint:
+            q |= Q(**{joint: dept.pk})
         return q
     if scope is Scope.DEPARTMENT_AND_BELOW:
         q = Q(**{f"{spec.department}__path__startswith": dept.path})
-        if spec.participants:
-            q |= Q(**{f"{spec.participants}__path__startswith": dept.path})
+        if joint:
+            q |= Q(**{f"{joint}__path__startswith": dept.path})
         return q
     return Q(pk__in=[])
 
@@ -159,7 +164,7 @@ def _filter(user: AnyUser, action: Action, model: type[models.Model]) -> Q | boo
             if action is Action.VIEW or scope is Scope.ALL or lead_keeps_register:
                 return None
             continue
-        q = _scope_q(spec, user, assignment, scope)
+        q = _scope_q(spec, user, assignment, scope, action)
         if q is None:
             return None
         parts.append(q)

@@ -16,7 +16,12 @@ class PlansConfig(AppConfig):
 
         # Approved plans and their amendments are public (R5: "shown publicly").
         policy.register(
-            AnnualPlan, policy.ScopeSpec(department="department", published=Q(status="approved"))
+            AnnualPlan,
+            policy.ScopeSpec(
+                department="department",
+                participants="participants",
+                published=Q(status="approved"),
+            ),
         )
         policy.register(
             PlanAmendment,

@@ -28,6 +28,13 @@ class AnnualPlan(models.Model):
     items = models.ManyToManyField(
         "directory.InspectionItem", related_name="plans", verbose_name=_("inspection items")
     )
+    participants = models.ManyToManyField(
+        "organizations.Department",
+        blank=True,
+        related_name="joint_plans",
+        verbose_name=_("participating departments"),
+        help_text=_("A joint plan (联合抽查计划) counts toward every participant's annual plan"),
+    )
     target_scope = models.TextField(_("target scope"))
     # Ratio per credit risk class, as quota text of the lottery ("5%", "12.5%", or a count).
     ratios = models.JSONField(_("ratio per risk class"), default=dict)

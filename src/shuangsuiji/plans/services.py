@@ -66,6 +66,11 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def _participants(department: Department, given: Any) -> list[Department]:
+    """A joint plan's participating departments: other departments, each once."""
+    return [d for d in {d.pk: d for d in (given or [])}.values() if d.pk != department.pk]
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -89,11 +94,18 @@ def plan_create(
         raise DomainError(_("The period ends before it starts."))
     plan.save()
     plan.items.set(items)
+    participants = _participants(department, fields.get("participants"))
+    plan.participants.set(participants)
     chain.record(
         actor=actor,
         action="plan.create",
         obj=plan,
-        payload={"year": year, "name": plan.name, "ratios": plan.ratios},
+        payload={
+            "year": year,
+            "name": plan.name,
+            "ratios": plan.ratios,
+            "participants": [d.name for d in participants],
+        },
     )
     return plan
 
@@ -121,6 +133,8 @@ def plan_update(
     if items is not None:
         _check_items(locked.department, items)
         locked.items.set(items)
+    if "participants" in fields:
+        locked.participants.set(_participants(locked.department, fields["participants"]))
     chain.record(
         actor=actor,
         action="plan.update",

@@ -32,7 +32,11 @@ class ResultsConfig(AppConfig):
         )
         policy.register(
             m.Publication,
-            policy.ScopeSpec(department="result__department", published=Q(pk__isnull=False)),
+            policy.ScopeSpec(
+                department="task__department",
+                participants="task__participants",
+                published=Q(pk__isnull=False),
+            ),
         )
         # A referral is seen by the department it was sent to and the one that sent it.
         policy.register(

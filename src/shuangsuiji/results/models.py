@@ -52,6 +52,9 @@ class ResultStatus(models.TextChoices):
     DRAFT = "draft", _("Being entered")
     SUBMITTED = "submitted", _("Awaiting review")
     RETURNED = "returned", _("Returned for correction")
+    # A joint task's part, approved by its department, waiting for the other parts: the
+    # result is published once, when every department's part is approved (R11).
+    APPROVED = "approved", _("Approved, waiting for the other departments")
     PUBLISHED = "published", _("Published")
 
 
@@ -110,6 +113,14 @@ class Result(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    late_working_days = models.PositiveSmallIntegerField(
+        _("working days late"),
+        default=0,
+        help_text=_("How many working days after its deadline this part was approved"),
+    )
+    publication = models.ForeignKey(
+        "Publication", on_delete=models.PROTECT, null=True, blank=True, related_name="parts"
+    )
 
     class Meta:
         verbose_name = _("inspection result")
@@ -213,9 +224,14 @@ class Attachment(models.Model):
 
 
 class Publication(models.Model):
-    """What was published (公示), frozen at the moment of publication."""
+    """What was published (公示), frozen at the moment of publication: one per drawn target
+    of a task, covering every department's part of a joint task ("一次公示")."""
 
-    result = models.OneToOneField(Result, on_delete=models.PROTECT, related_name="publication")
+    task = models.ForeignKey("tasks.Task", on_delete=models.PROTECT, related_name="publications")
+    target = models.ForeignKey(
+        "directory.Target", on_delete=models.PROTECT, related_name="publications"
+    )
+    deadline = models.DateField(_("publication deadline"))
     published_on = models.DateField(_("published on"))
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
@@ -240,6 +256,9 @@ class Publication(models.Model):
         verbose_name_plural = _("publications")
         ordering = ["-published_on", "-pk"]
         indexes = [models.Index(fields=["credit_code"], name="publication_credit_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "target"], name="publication_once_per_target")
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_number} · {self.target_name}"

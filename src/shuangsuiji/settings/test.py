@@ -24,3 +24,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Static files are served from the finders in tests; no collectstatic run needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# No rate limit in tests (a worker's requests all come from 127.0.0.1); the rate-limit
+# tests set one.
+SHUANGSUIJI_PUBLIC_RATE = ""
+# The test client's login() authenticates without a request, which django-axes refuses;
+# the sign-in tests switch it on.
+AXES_ENABLED = False

@@ -109,6 +109,35 @@ class Task(models.Model):
         return f"{self.number} {self.name}"
 
 
+class TaskParticipation(models.Model):
+    """A participating department's part of a joint task (跨部门联合抽查, R11): it confirms
+    its part and contributes items from its own list.  The lead department sets scope and
+    quotas; nothing is frozen before every participant has confirmed."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="participations")
+    department = models.ForeignKey(
+        "organizations.Department",
+        on_delete=models.PROTECT,
+        related_name="task_participations",
+        verbose_name=_("department"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("participation in a joint task")
+        verbose_name_plural = _("participations in joint tasks")
+        ordering = ["task", "department__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department"], name="participation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.department}"
+
+
 class Freeze(models.Model):
     """The frozen population (冻结名单) and the commitment published with it."""
 

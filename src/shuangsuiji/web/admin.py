@@ -117,3 +117,58 @@ class ResultCategoryAdmin(AuditedAdmin):
     list_editable = ("sort_order", "active")
     list_filter = ("active", "problem_found")
     search_fields = ("code", "name", "name_en")
+
+
+# --- Credit linkage (issue 8): the lists and the rule table, kept by system administrators.
+from shuangsuiji.credit.models import CreditList, EffectRule  # noqa: E402 - appended block
+
+
+class CreditSettingsAdmin(AuditedAdmin, SimpleHistoryAdmin):
+    """The lists and the rule table decide who may take part in procurement and who is
+    drawn more often: each save is audited with the values saved, not only the field names,
+    and nothing is deleted (a rule is switched off; its history stays)."""
+
+    audited_fields: tuple[str, ...] = ()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            # Skips AuditedAdmin's own audit row (this one carries the values).
+            super(AuditedAdmin, self).save_model(request, obj, form, change)
+            chain.record(
+                actor=request.user,
+                action=f"credit.{obj._meta.model_name}.{'change' if change else 'add'}",
+                obj=obj,
+                payload={
+                    "fields": sorted(form.changed_data),
+                    "values": {f: getattr(obj, f) for f in self.audited_fields},
+                },
+            )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CreditList, site=admin_site)
+class CreditListAdmin(CreditSettingsAdmin):
+    list_display = ("name", "code", "department", "active", "sort_order")
+    list_editable = ("active",)
+    audited_fields = ("code", "name", "name_en", "department_id", "legal_basis", "active")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # The code is how the rules, imports and the API name a list: fixed once created.
+        return ("code",) if obj is not None else ()
+
+
+@admin.register(EffectRule, site=admin_site)
+class EffectRuleAdmin(CreditSettingsAdmin):
+    list_display = ("credit_list", "effect", "activity", "tickets", "stratum", "active")
+    list_filter = ("credit_list", "effect", "active")
+    audited_fields = (
+        "credit_list_id",
+        "effect",
+        "activity",
+        "tickets",
+        "stratum",
+        "legal_basis",
+        "active",
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.organizations import policy
@@ -21,7 +22,23 @@ class ShuangsuijiAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(user.is_active and Role.SYSTEM_ADMIN in policy.user_roles(user))
+        if not (user.is_active and Role.SYSTEM_ADMIN in policy.user_roles(user)):
+            return False
+        # Two-factor sign-in required of system administrators when the deployment says so.
+        if settings.SHUANGSUIJI_ADMIN_OTP:
+            return bool(getattr(user, "is_verified", lambda: False)())
+        return True
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """One sign-in page for the whole platform (with its lockout and second factor)."""
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.GET.get("next") or self.index_url(), "web:login")
+
+    def index_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("admin:index", current_app=self.name)
 
 
 admin_site = ShuangsuijiAdminSite(name="admin")

@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             links.append((reverse("web:task_list"), _("Tasks")))
             links.append((reverse("web:results_home"), _("Results")))
             links.append((reverse("web:followup_inbox"), _("Follow-up")))
+            links.append((reverse("web:credit_proposals"), _("Abnormal-operation proposals")))
+            links.append((reverse("web:oversight_department"), _("Supervision figures")))
         if roles & {Role.COUNTY_SUPERVISOR, Role.SYSTEM_ADMIN}:
             links.append((reverse("web:results_home"), _("Results")))
         if Role.INSPECTOR in roles:
@@ -51,5 +53,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         unread = Reminder.objects.filter(user=user, read_at__isnull=True).count()
         if unread:
             links.append((reverse("web:reminders"), _("Reminders (%(n)d)") % {"n": unread}))
+    links.append((reverse("web:credit_home"), _("Credit lists")))
+    links.append((reverse("web:credit_participation"), _("May this entity take part?")))
     links.append((reverse("web:public_home"), _("Public portal")))
     return {"nav_links": links, "user_roles": sorted(roles), "unread_reminders": unread}

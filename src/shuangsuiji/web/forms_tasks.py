@@ -46,6 +46,17 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.code} {obj.name}"
 
 
+def _other_departments(department: Department) -> QuerySet[Department]:
+    """Departments that may take part in a joint plan or task led by ``department``: the
+    county's other departments, not its own units (those work under it already)."""
+    return (
+        Department.objects.filter(region=department.region_id)
+        .exclude(path__startswith=department.path)
+        .exclude(pk=department.parent_id or 0)
+        .order_by("sort_order", "code")
+    )
+
+
 def _department_items(department: Department) -> QuerySet[InspectionItem]:
     return InspectionItem.objects.filter(department=department).order_by("code")
 
@@ -91,12 +102,22 @@ class PlanForm(_PeriodMixin, forms.Form):
     period_end = forms.DateField(label=_("Period end"), widget=_date_widget())
     inspecting_body = forms.CharField(label=_("Inspecting body"), max_length=200)
     planned_tasks = forms.IntegerField(label=_("Planned tasks"), min_value=1, max_value=1000)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participating departments (joint inspection, 跨部门联合抽查)"),
+        queryset=Department.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Each participant confirms its part and adds its own items; one visit, one result"
+        ),
+    )
 
     def __init__(
         self, *args: Any, department: Department, with_year: bool = True, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = _department_items(department)  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = _other_departments(department)  # type: ignore[attr-defined]
         self.fields.update(_quota_fields(_("Ratio for risk class %(c)s")))
         if not with_year:
             del self.fields["year"]
@@ -117,6 +138,7 @@ class PlanForm(_PeriodMixin, forms.Form):
             )
         }
         initial["items"] = list(plan.items.all())
+        initial["participants"] = list(plan.participants.all())
         initial.update({f"quota_{c}": plan.ratios.get(c, "") for c in RISK_CLASSES})
         return initial
 
@@ -141,6 +163,8 @@ class PlanForm(_PeriodMixin, forms.Form):
             )
         }
         fields["ratios"] = {c: data[f"quota_{c}"].strip() for c in RISK_CLASSES}
+        if "participants" in data:
+            fields["participants"] = list(data["participants"])
         return fields
 
 
@@ -181,6 +205,15 @@ class TaskForm(_PeriodMixin, forms.Form):
     scope = forms.CharField(
         label=_("Target scope"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participating departments (joint inspection, 跨部门联合抽查)"),
+        queryset=Department.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Each participant confirms its part and adds its own items; one visit, one result"
+        ),
+    )
     inspectors_per_target = forms.IntegerField(
         label=_("Inspectors per target"), min_value=2, max_value=10, initial=2
     )
@@ -210,6 +243,7 @@ class TaskForm(_PeriodMixin, forms.Form):
         plans = AnnualPlan.objects.filter(department=department, status=PlanStatus.APPROVED)
         self.fields["plan"].queryset = plans.order_by("-year", "name")  # type: ignore[attr-defined]
         self.fields["items"].queryset = _department_items(department)  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = _other_departments(department)  # type: ignore[attr-defined]
         self.fields.update(_quota_fields(_("Quota for risk class %(c)s")))
         tags: set[str] = set()
         for expertise in Inspector.objects.filter(
@@ -226,6 +260,7 @@ class TaskForm(_PeriodMixin, forms.Form):
             "plan": plan,
             "items": list(plan.items.all()),
             "scope": plan.target_scope,
+            "participants": list(plan.participants.all()),
             "period_start": plan.period_start,
             "period_end": plan.period_end,
         }
@@ -251,6 +286,7 @@ class TaskForm(_PeriodMixin, forms.Form):
             "name": data["name"],
             "items": list(data["items"]),
             "scope": data["scope"],
+            "participants": list(data["participants"]),
             "quotas": {c: data[f"quota_{c}"].strip() for c in RISK_CLASSES},
             "inspectors_per_target": data["inspectors_per_target"],
             "inspector_cap": data["inspector_cap"],

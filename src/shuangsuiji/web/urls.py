@@ -1,19 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_department, views_targets
+from . import views, views_account, views_department, views_targets
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views_account.LoginView.as_view(), name="login"),
+    path("account/", views_account.account, name="account"),
+    path("account/password/", views_account.password_change, name="password_change"),
+    path("account/two-factor/", views_account.otp_enrol, name="otp_enrol"),
+    path("account/two-factor/off/", views_account.otp_disable, name="otp_disable"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("oversight/", views.oversight, name="oversight"),
     path("workspace/", views.workspace, name="workspace"),
@@ -178,4 +176,77 @@ from . import views_portal  # noqa: E402 - appended block
 urlpatterns += [
     path("public/", views_portal.public_home, name="public_home"),
     path("public/search/", views_portal.public_search, name="public_search"),
+    path("language/", views_portal.switch_language, name="switch_language"),
+]
+
+# Joint tasks (跨部门联合抽查): a participant confirms its part.
+from . import views_joint  # noqa: E402 - appended block
+
+urlpatterns += [
+    path(
+        "tasks/<int:pk>/participation/",
+        views_joint.task_participation_confirm,
+        name="task_participation_confirm",
+    ),
+]
+
+# Credit linkage (信用监管联动): lists and entries, proposals, imports, an entity's history;
+# the participation answer (联合惩戒查询) as a public page and a JSON call.
+from . import views_credit  # noqa: E402 - appended block, kept apart from the rest
+
+urlpatterns += [
+    path("credit/", views_credit.credit_home, name="credit_home"),
+    path("credit/lists/<slug:code>/", views_credit.credit_list, name="credit_list"),
+    path("credit/lists/<slug:code>/add/", views_credit.credit_entry_add, name="credit_entry_add"),
+    path("credit/entries/<int:pk>/", views_credit.credit_entry, name="credit_entry"),
+    path(
+        "credit/entries/<int:pk>/remove/",
+        views_credit.credit_entry_remove,
+        name="credit_entry_remove",
+    ),
+    path("credit/entities/<str:credit_code>/", views_credit.credit_entity, name="credit_entity"),
+    path("credit/proposals/", views_credit.credit_proposals, name="credit_proposals"),
+    path(
+        "credit/proposals/<int:pk>/confirm/",
+        views_credit.credit_proposal_confirm,
+        name="credit_proposal_confirm",
+    ),
+    path(
+        "credit/proposals/<int:pk>/reject/",
+        views_credit.credit_proposal_reject,
+        name="credit_proposal_reject",
+    ),
+    path("credit/import/", views_credit.credit_import, name="credit_import"),
+    path("credit/participation/", views_credit.credit_participation, name="credit_participation"),
+    path("credit/participation/answer/", views_credit.credit_answer, name="credit_answer"),
+    path(
+        "api/credit/participation", views_credit.api_participation, name="api_credit_participation"
+    ),
+]
+
+# Supervision (督查考核, issue 10): the dashboard for department administrators (the county's
+# stays at web:oversight), the records behind each figure, the periodic report (通报) as
+# PDF and XLSX, and the CSV of every figure.
+from . import views_oversight  # noqa: E402 - appended block
+
+urlpatterns += [
+    path(
+        "oversight/department/",
+        views_oversight.department_dashboard,
+        name="oversight_department",
+    ),
+    path(
+        "oversight/records/<slug:metric>/",
+        views_oversight.oversight_records,
+        name="oversight_records",
+    ),
+    path("oversight/report.pdf", views_oversight.oversight_report_pdf, name="oversight_report_pdf"),
+    path(
+        "oversight/report.xlsx", views_oversight.oversight_report_xlsx, name="oversight_report_xlsx"
+    ),
+    path(
+        "oversight/figures.csv",
+        views_oversight.oversight_metrics_csv,
+        name="oversight_metrics_csv",
+    ),
 ]

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -73,21 +72,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @roles_required(Role.COUNTY_SUPERVISOR, Role.SYSTEM_ADMIN)
 def oversight(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    departments = Department.objects.annotate(
-        item_count=Count("items", distinct=True),
-        published_items=Count("items", filter=Q(items__is_published=True), distinct=True),
-        inspector_count=Count("inspectors", distinct=True),
-        valid_inspectors=Count(
-            "inspectors",
-            filter=Q(
-                inspectors__certificate_valid_from__lte=today,
-                inspectors__certificate_valid_to__gte=today,
-            ),
-            distinct=True,
-        ),
-    ).order_by("sort_order", "code")
-    return render(request, "web/oversight.html", {"departments": departments, "today": today})
+    """The county supervisors' home: the supervision dashboard (督查考核, issue 10)."""
+    from .views_oversight import dashboard
+
+    return dashboard(request)
 
 
 @roles_required(Role.LEAD_ADMIN, Role.DEPARTMENT_ADMIN)

@@ -94,9 +94,15 @@ def language_is_english() -> bool:
 
 
 def staff_plans(request: HttpRequest) -> QuerySet[AnnualPlan]:
-    """The plans of the departments the user works in, as the policy lets the user see them."""
+    """The plans of the departments the user works in, as the policy lets the user see them,
+    with the joint plans they take part in (which count toward their own annual plan)."""
     visible = policy.instances_user_has_permission_for(request.user, Action.VIEW, AnnualPlan)
-    return visible.filter(department__in=staff_department_ids(request)).select_related("department")
+    ids = staff_department_ids(request)
+    return (
+        visible.filter(Q(department__in=ids) | Q(participants__in=ids))
+        .select_related("department")
+        .distinct()
+    )
 
 
 def public_plans() -> QuerySet[AnnualPlan]:

@@ -76,3 +76,29 @@ def public_search(request: HttpRequest) -> HttpResponse:
             filters=TargetFilters(q=q), after=request.GET.get("after") or None, limit=20
         )
     return render(request, "web/public_search.html", {"q": q, "page": page})
+
+
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """The language switch as a plain GET form: it only sets a preference cookie, and
+    without a CSRF token in every page's header, public pages are identical for every
+    visitor and can be cached and answered with 304."""
+    from django.conf import settings
+    from django.http import HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    language = request.GET.get("language", "")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response

@@ -11,12 +11,13 @@ import io
 
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuangsuiji.credit.models import CreditRecordEntry
-from shuangsuiji.directory.models import Target
+from shuangsuiji.credit.lookup import target_by_code
+from shuangsuiji.credit.models import CreditListEntry, CreditRecordEntry
 from shuangsuiji.results.models import Publication
 
 #: The columns of the public result notice seen on provincial portals (mission.md).
@@ -55,16 +56,26 @@ def public_result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def public_entity(request: HttpRequest, credit_code: str) -> HttpResponse:
-    target = get_object_or_404(Target, credit_code=credit_code.upper())
+    # Through the byte-order code index: a plain lookup scans a ten-million-row register.
+    target = target_by_code(credit_code.upper())
+    if target is None:
+        raise Http404(_("No registered business has this credit code."))
+    today = timezone.localdate()
     return render(
         request,
         "web/public_entity.html",
         {
             "target": target,
-            "publications": Publication.objects.filter(result__target=target).order_by(
-                "-published_on"
-            ),
+            "publications": Publication.objects.filter(target=target).order_by("-published_on"),
             "credit": CreditRecordEntry.objects.filter(target=target).select_related("department"),
+            "listed": [
+                e
+                for e in CreditListEntry.objects.filter(credit_code=target.credit_code)
+                .select_related("credit_list")
+                .order_by("-start_date")
+                if e.active_on(today)
+            ],
+            "today": today,
         },
     )
 

@@ -151,7 +151,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outcomes": result.item_outcomes.select_related("item"),
             "attachments": result.attachments.all(),
             "follow_ups": result.follow_ups.select_related("department", "referred_by", "owner"),
-            "publication": getattr(result, "publication", None),
+            "publication": result.publication,
             "can_review": reviewer and result.status == ResultStatus.SUBMITTED,
             "can_edit": on_team and result.status in EDITABLE,
             "can_follow_up": may_review(user, result.department)
@@ -193,7 +193,15 @@ def result_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as e:
         messages.error(request, str(e))
     else:
-        if publication.late:
+        if publication is None:
+            messages.success(
+                request,
+                _(
+                    "Approved. The joint result is published once every department's part "
+                    "is approved."
+                ),
+            )
+        elif publication.late:
             messages.warning(
                 request,
                 _("Published, %(n)d working days after the deadline; this is on the record.")
@@ -295,7 +303,9 @@ def department_results(request: HttpRequest, department_id: int) -> HttpResponse
             "queue": selectors.review_queue(ids),
             "overdue": selectors.overdue(ids, today),
             "due_soon": selectors.due_soon(ids, today),
-            "late": selectors.late_publications(ids)[:50],
+            "late": selectors.late_parts(ids)[:50],
+            "waiting": selectors.waiting_parts(ids),
+            "missing": selectors.missing_parts(ids),
             "drafts": selectors.unpublished(ids).filter(
                 status__in=[ResultStatus.DRAFT, ResultStatus.RETURNED]
             ),

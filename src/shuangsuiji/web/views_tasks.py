@@ -320,6 +320,9 @@ def _detail(request: HttpRequest, task: Task, **extra: Any) -> HttpResponse:
         "docs": document_links(task),
         "problems": [],
     }
+    from .views_joint import joint_context
+
+    context.update(joint_context(request, task))
     context.update(extra)
     return render(request, "web/task_detail.html", context)
 

@@ -26,6 +26,7 @@ from shuangsuiji.organizations.policy import AnyUser
 
 from .cells import normalize_header
 from .kinds import KINDS, Column, ImportContext, KindSpec, load_context
+from .national import VARIANTS
 from .problems import (
     CellError,
     ImportProblem,
@@ -405,6 +406,12 @@ def _reason(spec: KindSpec, table_name: str, sha256: str) -> str:
     return f"导入{spec.label_zh} {table_name[:40]} sha256:{sha256[:12]}"[:100]
 
 
+def kind_spec(kind: str) -> KindSpec:
+    """A kind, or a source-format variant of one (``national.VARIANTS``: the same kind
+    read from another system's export, e.g. the national platform's)."""
+    return KINDS[kind] if kind in KINDS else VARIANTS[kind]
+
+
 def _check_permission(spec: KindSpec, actor: AnyUser) -> None:
     if not spec.may_import(actor):
         why = (
@@ -416,7 +423,7 @@ def _check_permission(spec: KindSpec, actor: AnyUser) -> None:
 def _prepare(
     kind: str, path: Path, actor: AnyUser, file_name: str | None
 ) -> tuple[KindSpec, Table, ImportContext, Layout, ImportOutcome]:
-    spec = KINDS[kind]
+    spec = kind_spec(kind)
     _check_permission(spec, actor)
     table = open_table(path, spec, file_name=file_name)
     out = ImportOutcome(kind=kind, file_name=table.file_name, sha256=table.sha256)
@@ -511,11 +518,11 @@ def apply_spool(
 ) -> ImportOutcome:
     """Import records checked by :func:`preview_file`, comparing them again with the
     database as it is now."""
-    spec = KINDS[kind]
+    spec = kind_spec(kind)
     _check_permission(spec, actor)
     ctx = load_context(actor)
     with spool.open("rb") as f:
-        head = pickle.load(f)
+        head = pickle.load(f)  # nosec B301 - our own spool file, written by this process moments before
         layout = Layout(spec, [(i, spec.column(fl)) for i, fl in enumerate(head["present"])],
                         head["fixed"], head["header_row"])  # fmt: skip
         out = ImportOutcome(kind=kind, file_name=head["file_name"], sha256=head["sha256"])
@@ -525,7 +532,7 @@ def apply_spool(
             done = 0
             while True:
                 try:
-                    batch: list[Record] = pickle.load(f)
+                    batch: list[Record] = pickle.load(f)  # nosec B301 - our own spool file, written by this process
                 except EOFError:
                     return
                 yield from batch

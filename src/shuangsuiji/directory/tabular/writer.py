@@ -100,7 +100,7 @@ class _SqliteInsert(RowWriter):
         }  # fmt: skip
         marks = ", ".join(["%s"] * len(self.columns))
         cols = ", ".join(f'"{_column(model, c)}"' for c in self.columns)
-        self.sql = f'INSERT INTO "{model._meta.db_table}" ({cols}) VALUES ({marks})'
+        self.sql = f'INSERT INTO "{model._meta.db_table}" ({cols}) VALUES ({marks})'  # nosec B608 - the model's own table and column names; values are bound
         self.extra = tuple(self.defaults.values())
         self.batch: list[tuple[Any, ...]] = []
         self.convert = bool(self.json or self.dates)

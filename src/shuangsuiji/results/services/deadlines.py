@@ -24,7 +24,7 @@ def publication_deadline(result_date: dt.date, calendar: WorkCalendar | None = N
 def recompute_deadlines(earliest_year: int | None = None) -> int:
     """Recompute stored deadlines of unpublished results; returns how many changed."""
     cal = load_calendar()
-    qs = Result.objects.exclude(status=ResultStatus.PUBLISHED)
+    qs = Result.objects.exclude(status__in=[ResultStatus.PUBLISHED, ResultStatus.APPROVED])
     if earliest_year is not None:
         # A deadline reaches at most a few weeks into the next year.
         qs = qs.filter(result_date__gte=dt.date(earliest_year - 1, 1, 1))

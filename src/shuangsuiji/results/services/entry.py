@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,6 +164,7 @@ def result_save(
     """Create or correct the actor's department's part of the result; ``submit`` sends it
     to the department's reviewer at once (see :func:`result_submit` to send it later, e.g.
     after its evidence is attached)."""
+    task = Task.objects.get(pk=task.pk)  # the task's state now, not the caller's copy
     member = user_on_team(actor, task, target)
     if member is None:
         raise ResultError(
@@ -207,7 +208,15 @@ def result_save(
     if submit:
         result.status = ResultStatus.SUBMITTED
         result.submitted_at = timezone.now()
-    result.save()
+    try:
+        # Two members of a team may save the first draft at the same moment; the database
+        # keeps one part per department, and the second saver is told, not shown a 500.
+        with transaction.atomic():
+            result.save()
+    except IntegrityError as exc:
+        raise ResultError(
+            _("A colleague on the team saved this result at the same moment; reload and check.")
+        ) from exc
     ResultInspector.objects.filter(result=result).delete()
     ResultInspector.objects.bulk_create(
         [

@@ -6,6 +6,7 @@ from .dispatch import task_dispatch
 from .draw import task_draw, task_request_redraw
 from .errors import DrawAlreadyMade, MatchingInfeasibleError, TaskStateError
 from .freeze import task_freeze
+from .joint import task_participation_confirm
 from .matching import assignment_recuse, task_match
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "task_draw",
     "task_freeze",
     "task_match",
+    "task_participation_confirm",
     "task_request_redraw",
 ]

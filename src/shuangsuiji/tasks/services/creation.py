@@ -19,7 +19,7 @@ from shuangsuiji.organizations import policy
 from shuangsuiji.organizations.models import Department, User
 from shuangsuiji.plans.models import AnnualPlan, PlanStatus
 
-from ..models import Task, TaskKind
+from ..models import Task, TaskKind, TaskParticipation
 
 
 def task_number(department: Department, year: int, serial: int) -> str:
@@ -38,9 +38,14 @@ def task_create(
     period_end: dt.date,
     plan: AnnualPlan | None = None,
     adhoc_reason: str = "",
+    participants: Sequence[Department] | None = None,
     **options: Any,
 ) -> Task:
-    """A random task, from an approved plan or ad hoc with a recorded reason."""
+    """A random task, from an approved plan or ad hoc with a recorded reason.
+
+    A joint task (跨部门联合抽查) names its participating departments (by default those of
+    its joint plan); each confirms its part and adds its own items before the freeze
+    (:func:`..joint.task_participation_confirm`)."""
     if not any(d.pk == department.pk for d in policy.departments_user_acts_for(actor)):
         raise NotAllowed(_("You may not create tasks for this department."))
     if plan is not None:
@@ -66,9 +71,20 @@ def task_create(
                 _("Quota for class %(c)s is not a count or a rate: %(e)s")
                 % {"c": stratum, "e": exc}
             ) from exc
+    if participants is None:
+        participants = list(plan.participants.all()) if plan is not None else []
+    joint = sorted({d.pk: d for d in participants if d.pk != department.pk}.values(), key=_order)
     k = int(options.get("inspectors_per_target", 2))
     if k < 2:
         raise DomainError(_("Each target needs at least two inspectors."))
+    if k < 1 + len(joint):
+        raise DomainError(
+            _(
+                "A joint team needs an inspector from each of the %(n)d departments: "
+                "at least %(n)d per target."
+            )
+            % {"n": 1 + len(joint)}
+        )
     # Lock the department row so two tasks created at once get different numbers.
     Department.objects.select_for_update().get(pk=department.pk)
     year = period_start.year
@@ -96,6 +112,11 @@ def task_create(
         created_by=actor,
     )
     task.items.set(items)
+    if joint:
+        task.participants.set(joint)
+        TaskParticipation.objects.bulk_create(
+            [TaskParticipation(task=task, department=d) for d in joint]
+        )
     chain.record(
         actor=actor,
         action="task.create",
@@ -106,6 +127,11 @@ def task_create(
             "plan": plan.pk if plan else None,
             "adhoc_reason": task.adhoc_reason,
             "quotas": task.quotas,
+            "participants": [d.name for d in joint],
         },
     )
     return task
+
+
+def _order(department: Department) -> tuple[int, str]:
+    return (department.sort_order, department.code)

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangsuiji.audit import chain
+from shuangsuiji.credit.sampling import sampling_effects
 from shuangsuiji.directory.library import library_members
-from shuangsuiji.directory.models import RegistrationStatus, TargetLibrary
+from shuangsuiji.directory.models import RegistrationStatus, Target, TargetLibrary
 from shuangsuiji.errors import DomainError, NotAllowed
 from shuangsuiji.lottery import commitment_of, new_secret, population_from_rows, quota_set
 from shuangsuiji.lottery.errors import LotteryError
@@ -23,6 +24,7 @@ from shuangsuiji.organizations.policy import Action
 
 from ..models import Commitment, DrawnTarget, Freeze, Task, TaskStatus
 from .errors import TaskStateError
+from .joint import unconfirmed
 
 
 def inspected_this_year(task: Task) -> dict[int, str]:
@@ -50,15 +52,51 @@ def _eligible_and_excluded(
     # Translated once: a million-row freeze may exclude a hundred thousand targets.
     not_active = _("registration status is %(s)s, not 存续")
     drawn_before = _("already randomly inspected this year (%(task)s)")
+    # Credit at freeze time (R7): the class in force today picks the stratum, and the lists
+    # the entity is on today add tickets or raise the stratum as the rule table says.  Read
+    # once into dicts; most entities are on no list and keep (current class, one ticket).
+    effects = sampling_effects(
+        day=timezone.localdate(), abnormal_tickets=task.extra_tickets_abnormal
+    )
+    special = effects.special
+    resolve = effects.resolve
     for pk, code, name, status, risk_class, abnormal in members:
         if status != RegistrationStatus.ACTIVE:
             excluded.append((code, name, not_active % {"s": status}))
         elif pk in already:
             excluded.append((code, name, drawn_before % {"task": already[pk]}))
+        elif abnormal or code in special:
+            rows.append((code, *resolve(code, risk_class, abnormal)))
         else:
-            tickets = task.extra_tickets_abnormal if abnormal else 1
-            rows.append((code, risk_class, tickets))
+            rows.append((code, risk_class, 1))
     return rows, excluded
+
+
+def _joint_scope(
+    task: Task, rows: list[tuple[str, str, int]], excluded: list[tuple[str, str, str]]
+) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, str]]]:
+    """A joint task draws from the businesses in the remit of every joint item: those in
+    every participating department's library.  The others go to the exclusion report with
+    the department whose remit they are outside."""
+    keep = {code for code, _s, _t in rows}
+    reasons: dict[str, str] = {}
+    outside = _("not in the target library of %(d)s")
+    for department in task.participants.order_by("sort_order", "code"):
+        library = TargetLibrary.objects.filter(department=department).first()
+        if library is None:
+            raise DomainError(
+                _("%(d)s has no target library: set it up before the joint task is frozen.")
+                % {"d": department.name}
+            )
+        members = set(library_members(library).values_list("credit_code", flat=True))
+        for code in keep - members:
+            reasons.setdefault(code, outside % {"d": department.name})
+        keep &= members
+    names = dict(
+        Target.objects.filter(credit_code__in=list(reasons)).values_list("credit_code", "name")
+    )
+    excluded = excluded + [(code, names.get(code, ""), why) for code, why in reasons.items()]
+    return [r for r in rows if r[0] in keep], excluded
 
 
 def _exclusion_csv(excluded: list[tuple[str, str, str]]) -> bytes:
@@ -80,10 +118,18 @@ def task_freeze(*, task: Task, actor: User) -> Freeze:
     locked = Task.objects.select_for_update().get(pk=task.pk)
     if locked.status != TaskStatus.DRAFT:
         raise TaskStateError(_("The population of this task is already frozen."))
+    waiting = [p.department.name for p in unconfirmed(locked)]
+    if waiting:
+        raise TaskStateError(
+            _("Waiting for the participating departments to confirm their part: %(d)s.")
+            % {"d": "、".join(waiting)}
+        )
     library = TargetLibrary.objects.filter(department=locked.department_id).first()
     if library is None:
         raise DomainError(_("Set up the department's target library before freezing."))
     rows, excluded = _eligible_and_excluded(locked, library)
+    if locked.participants.exists():
+        rows, excluded = _joint_scope(locked, rows, excluded)
     if not rows:
         raise DomainError(
             _("No eligible targets: the library is empty or every target is excluded.")

@@ -16,6 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--size", type=int, default=30_000, help="market entities")
         parser.add_argument("--seed", type=int, default=411523)
+        parser.add_argument(
+            "--no-activity",
+            action="store_true",
+            help="entities only, without the generated year of plans, tasks and results",
+        )
 
     def handle(self, *args: Any, size: int, seed: int, **options: Any) -> None:
         if size < 1 or size > 200_000_000:
@@ -24,4 +29,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "演示县已加载 (the demo county is already loaded); use a fresh database"
             )
-        load_demo(size=size, seed=seed, progress=options["verbosity"] > 0)
+        load_demo(
+            size=size,
+            seed=seed,
+            progress=options["verbosity"] > 0,
+            activity=not options["no_activity"],
+        )
