@@ -16,14 +16,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from shuangsuiji.organizations.models import Department
-from tests.browser.conftest import (  # noqa: F401 - fixtures
-    LogIn,
-    browser,
-    demo,
-    log_in,
-    new_context,
-    page,
-)
+
+from .conftest import LogIn
 
 CHARTS = ("chart-ranking", "chart-activity", "chart-publication")
 PHONE = {
@@ -57,9 +51,9 @@ def _assert_charts_drawn(p: Page) -> None:
 
 @pytest.mark.browser
 def test_supervisor_dashboard_draws_its_charts_and_drills_down(
-    demo: None,  # noqa: F811
-    page: Page,  # noqa: F811
-    log_in: LogIn,  # noqa: F811
+    demo: None,
+    page: Page,
+    log_in: LogIn,
     tmp_path: Path,
 ) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
@@ -87,9 +81,9 @@ def test_supervisor_dashboard_draws_its_charts_and_drills_down(
 
 @pytest.mark.browser
 def test_supervisor_dashboard_fits_a_phone(
-    demo: None,  # noqa: F811
-    new_context: Callable[..., BrowserContext],  # noqa: F811
-    log_in: LogIn,  # noqa: F811
+    demo: None,
+    new_context: Callable[..., BrowserContext],
+    log_in: LogIn,
     tmp_path: Path,
 ) -> None:
     phone = new_context(**PHONE).new_page()
@@ -103,9 +97,9 @@ def test_supervisor_dashboard_fits_a_phone(
 
 @pytest.mark.browser
 def test_department_admin_opens_their_own_dashboard(
-    demo: None,  # noqa: F811
-    page: Page,  # noqa: F811
-    log_in: LogIn,  # noqa: F811
+    demo: None,
+    page: Page,
+    log_in: LogIn,
 ) -> None:
     log_in(page, "wjadmin")
     page.goto("/oversight/department/")
