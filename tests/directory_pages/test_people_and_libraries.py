@@ -164,3 +164,17 @@ def test_object_codes_for_non_market_objects() -> None:
         assert not is_object_code(changed)
     with pytest.raises(ValueError):
         make_object_code("S", "411523", 1)
+
+
+@pytest.mark.django_db
+def test_library_takes_a_whole_section_letter_but_not_other_words(county: County) -> None:
+    c = login(county, "dept_admin")
+    url = reverse("web:library_edit", args=[county.health.pk])
+    c.post(url, {"form": "rules", "industry_prefixes": "C, H62"})
+    assert TargetLibrary.objects.get(department=county.health).industry_prefixes == ["C", "H62"]
+    for bad in ("餐", "Z", "H620001", "62"):
+        c.post(url, {"form": "rules", "industry_prefixes": bad})
+        assert TargetLibrary.objects.get(department=county.health).industry_prefixes == [
+            "C",
+            "H62",
+        ], bad

@@ -22,6 +22,14 @@ def library_for(department: Department) -> TargetLibrary:
     return library
 
 
+def _industry_code(prefix: str) -> bool:
+    return (
+        prefix[0] in "ABCDEFGHIJKLMNOPQRST"
+        and len(prefix) <= 5
+        and (prefix[1:] == "" or prefix[1:].isdigit())
+    )
+
+
 @transaction.atomic
 def library_set_rules(
     *,
@@ -37,7 +45,9 @@ def library_set_rules(
     if bad:
         raise DomainError(_("Unknown entity kind: %(kinds)s") % {"kinds": "、".join(bad)})
     prefixes = sorted({p.strip().upper() for p in industry_prefixes if p.strip()})
-    if any(not p[0].isalpha() or not p[1:].isdigit() or len(p) > 5 for p in prefixes):
+    # GB/T 4754-2017: a section letter A–T alone (e.g. "C", all manufacturing) or followed
+    # by up to four digits (division, group, class).
+    if any(not _industry_code(p) for p in prefixes):
         raise DomainError(_("Industry codes are a section letter and up to 4 digits, e.g. H62."))
     locked = TargetLibrary.objects.select_for_update().get(pk=library.pk)
     before = {
