@@ -42,6 +42,8 @@ def demo_joint(live_server: Any, transactional_db: None) -> None:
 
 def _enter_part(page: Page, task: Task, target_pk: int, team: list[Inspector]) -> None:
     page.goto(f"/tasks/{task.pk}/targets/{target_pk}/result/")
+    # The entry form itself first: if anything else is shown, the failure says what.
+    expect(page.get_by_test_id("result-form")).to_be_visible()
     for member in team:
         page.locator(f"#id_present_{member.pk}").check()
         page.locator(f"#id_shown_{member.pk}").check()
