@@ -25,6 +25,8 @@ def test_no_content_security_policy_violations(demo: Any, page: Page, log_in: Lo
     page.locator("#lang-select").select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.locator("#lang-select").select_option("zh-hans")
+    # The switch reloads the page; let it finish before going elsewhere.
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     task = Task.objects.filter(kind="random", draws__superseded=False).order_by("pk").first()
     if task is not None:
         page.goto(f"/public/tasks/{task.pk}/")
